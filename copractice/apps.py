@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CopracticeConfig(AppConfig):
+    name = "copractice"
+    verbose_name = "CoPractice"

@@ -1,0 +1,55 @@
+"""Object-level access: every campus page resolves its campus through the person's own campuses,
+so another campus is a 404; a role that may not do something on its own campus gets a 403."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from copractice.views import CURRENT_CAMPUS_SESSION_KEY
+
+from .selectors import campuses_for, membership_for
+
+
+class CampusMixin(LoginRequiredMixin):
+    """Resolves `self.campus` and `self.membership` (None for a site admin who is not a member)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.campus = get_object_or_404(campuses_for(request.user), slug=kwargs["campus"])
+        self.membership = membership_for(user=request.user, campus=self.campus)
+        request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
+        self.check_role()
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_role(self):
+        pass
+
+    @property
+    def is_coordinator(self):
+        return self.request.user.is_superuser or bool(
+            self.membership and self.membership.is_coordinator
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            campus=self.campus, membership=self.membership, is_coordinator=self.is_coordinator
+        )
+        return context
+
+
+class CoordinatorRequiredMixin(CampusMixin):
+    """Coordinators of this campus (active) and site admins."""
+
+    def check_role(self):
+        if not self.is_coordinator:
+            raise PermissionDenied("Only this campus's coordinators can do that.")
+
+
+class MemberRequiredMixin(CampusMixin):
+    """People who belong to this campus (site admins see it but do not take part)."""
+
+    def check_role(self):
+        if self.membership is None:
+            raise PermissionDenied("Only members of this campus can do that.")

@@ -1,0 +1,242 @@
+"""Writes for campuses and members: invitations, joining, roles and status."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from copractice.mail import absolute_url, send_templated_mail
+
+from .models import Campus, Invitation, Membership, hash_token
+
+User = get_user_model()
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; the message says why, for the person holding it."""
+
+
+@dataclass
+class InviteResult:
+    invitation: Invitation | None = None
+    membership: Membership | None = None
+
+
+def _check_not_member(*, campus: Campus, email: str) -> None:
+    membership = Membership.objects.filter(campus=campus, user__email__iexact=email).first()
+    if membership is None:
+        return
+    if membership.status == Membership.Status.LEFT:
+        raise ValidationError(
+            {
+                "email": f"{email} left {campus} on {membership.left_on:%-d %B %Y}. "
+                "To bring them back, set their status to active on the members page."
+            }
+        )
+    raise ValidationError({"email": f"{email} is already a member of {campus}."})
+
+
+@transaction.atomic
+def invite_member(*, campus: Campus, email: str, role: str, by) -> InviteResult:
+    """Invite someone by e-mail. Someone who already has an account is added at once."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError(
+            {"role": "Choose coordinator, peer supporter or partner representative."}
+        )
+    _check_not_member(campus=campus, email=email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        membership = Membership(user=existing, campus=campus, role=role)
+        membership.full_clean()
+        membership.save()
+        transaction.on_commit(lambda: _send_added_email(membership))
+        return InviteResult(membership=membership)
+    if Invitation.objects.filter(
+        campus=campus, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            {
+                "email": f"{email} has already been invited. "
+                "Re-send the invitation from the list below."
+            }
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        campus=campus,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=by,
+        sent_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    return InviteResult(invitation=invitation)
+
+
+@transaction.atomic
+def resend_invitation(*, invitation: Invitation, by) -> Invitation:
+    """A fresh link with a fresh expiry; the old link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(f"This invitation was already {invitation.state}.")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = hash_token(token)
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.invited_by = by
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "invited_by"])
+    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(f"This invitation was already {invitation.state}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation a link points to, if it can still be used."""
+    invitation = (
+        Invitation.objects.select_related("campus").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None:
+        raise InvitationError(
+            "This invitation link is not valid. It may have been replaced by a newer one: "
+            "use the link in the most recent e-mail, or ask your coordinator to re-send it."
+        )
+    if invitation.accepted_at:
+        raise InvitationError("This invitation has already been used. Log in to continue.")
+    if invitation.revoked_at:
+        raise InvitationError(
+            "This invitation was withdrawn. Ask your coordinator if that is a mistake."
+        )
+    if invitation.is_expired:
+        raise InvitationError(
+            "This invitation has expired. Ask your coordinator to re-send it; "
+            "the new link will be valid for another "
+            f"{settings.INVITATION_VALID_DAYS} days."
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, name: str, password: str) -> User:
+    """Create the account (e-mail verified by the link), join the campus, use up the invitation."""
+    invitation = find_invitation(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationError("This invitation has already been used. Log in to continue.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("An account with this e-mail address exists already. Log in to join.")
+    user = User(email=invitation.email, name=name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return _join(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def accept_invitation_as(*, token: str, user) -> User:
+    """Someone who has an account with the invited address joins with it."""
+    invitation = find_invitation(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationError("This invitation has already been used.")
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            f"This invitation is for {invitation.email}; you are logged in as {user.email}."
+        )
+    return _join(invitation=invitation, user=user)
+
+
+def _join(*, invitation: Invitation, user) -> User:
+    _check_not_member(campus=invitation.campus, email=user.email)
+    Membership.objects.create(user=user, campus=invitation.campus, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+@transaction.atomic
+def change_membership(*, membership: Membership, role: str, status: str, by) -> Membership:
+    """Change a member's role or status. Nothing is deleted: leaving keeps the record."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Membership.Role.values:
+        raise ValidationError(
+            {"role": "Choose coordinator, peer supporter or partner representative."}
+        )
+    if status not in Membership.Status.values:
+        raise ValidationError({"status": "Choose active, on leave or left."})
+    stays_coordinator = role == Membership.Role.COORDINATOR and status == Membership.Status.ACTIVE
+    if membership.is_coordinator and not stays_coordinator:
+        others = (
+            Membership.objects.filter(
+                campus=membership.campus,
+                role=Membership.Role.COORDINATOR,
+                status=Membership.Status.ACTIVE,
+            )
+            .exclude(pk=membership.pk)
+            .exists()
+        )
+        if not others:
+            raise ValidationError(
+                f"{membership.user} is the only active coordinator of {membership.campus}. "
+                "Make someone else a coordinator first."
+            )
+    if status == Membership.Status.LEFT and membership.status != Membership.Status.LEFT:
+        membership.left_on = max(timezone.localdate(), membership.joined_on)
+    elif status != Membership.Status.LEFT:
+        membership.left_on = None
+    membership.role = role
+    membership.status = status
+    membership._change_reason = f"changed by {by}" if by else ""
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def _send_invitation_email(invitation: Invitation, token: str) -> None:
+    send_templated_mail(
+        to=[invitation.email],
+        subject=f"You are invited to the {invitation.campus} community of practice",
+        template="members/email/invitation",
+        context={
+            "invitation": invitation,
+            "campus": invitation.campus,
+            "accept_url": absolute_url(reverse("members:invitation_accept", args=[token])),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+def _send_added_email(membership: Membership) -> None:
+    send_templated_mail(
+        to=[membership.user.email],
+        subject=f"You have joined the {membership.campus} community of practice",
+        template="members/email/added",
+        context={
+            "membership": membership,
+            "campus": membership.campus,
+            "campus_url": absolute_url(membership.campus.get_absolute_url()),
+        },
+    )

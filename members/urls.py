@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("c/<slug:campus>/", views.CampusHomeView.as_view(), name="campus_home"),
+    path("c/<slug:campus>/members/", views.MemberListView.as_view(), name="member_list"),
+    path("c/<slug:campus>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"),
+    path(
+        "c/<slug:campus>/members/<int:pk>/",
+        views.MembershipEditView.as_view(),
+        name="membership_edit",
+    ),
+    path(
+        "c/<slug:campus>/invitations/<int:pk>/resend/",
+        views.InvitationActionView.as_view(action="resend"),
+        name="invitation_resend",
+    ),
+    path(
+        "c/<slug:campus>/invitations/<int:pk>/revoke/",
+        views.InvitationActionView.as_view(action="revoke"),
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+]

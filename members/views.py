@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView, UpdateView
+
+from . import selectors, services
+from .access import CampusMixin, CoordinatorRequiredMixin
+from .forms import AcceptInvitationForm, InviteForm, MembershipForm, ProfileForm
+from .models import Invitation
+
+
+class CampusHomeView(CampusMixin, TemplateView):
+    template_name = "members/campus_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.is_coordinator:
+            context["members"] = selectors.active_members(campus=self.campus)
+        return context
+
+
+class MemberListView(CoordinatorRequiredMixin, TemplateView):
+    template_name = "members/member_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = selectors.campus_members(campus=self.campus)
+        context["invitations"] = (
+            Invitation.objects.filter(
+                campus=self.campus, accepted_at__isnull=True, revoked_at__isnull=True
+            )
+            .select_related("invited_by")
+            .order_by("email")
+        )
+        return context
+
+
+class MemberInviteView(CoordinatorRequiredMixin, FormView):
+    template_name = "members/member_invite.html"
+    form_class = InviteForm
+
+    def form_valid(self, form):
+        try:
+            result = services.invite_member(
+                campus=self.campus,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if result.membership:
+            messages.success(
+                self.request,
+                f"{result.membership.user} already had an account and is now a member of "
+                f"{self.campus}.",
+            )
+        else:
+            messages.success(self.request, f"Invitation sent to {result.invitation.email}.")
+        return redirect("members:member_list", campus=self.campus.slug)
+
+
+class MembershipEditView(CoordinatorRequiredMixin, FormView):
+    template_name = "members/membership_edit.html"
+    form_class = MembershipForm
+
+    def get_membership(self):
+        if not hasattr(self, "_membership"):
+            self._membership = get_object_or_404(
+                selectors.campus_members(campus=self.campus), pk=self.kwargs["pk"]
+            )
+        return self._membership
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_membership()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        membership = self.get_membership()
+        context["member"] = membership
+        context["history"] = membership.history.select_related("history_user")[:20]
+        return context
+
+    def form_valid(self, form):
+        membership = self.get_membership()
+        # The bound form changed the instance in memory; the service works from the database.
+        try:
+            services.change_membership(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                status=form.cleaned_data["status"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved {membership.user}'s membership.")
+        return redirect("members:member_list", campus=self.campus.slug)
+
+
+class InvitationActionView(CoordinatorRequiredMixin, View):
+    http_method_names = ["post"]
+    action = None
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(Invitation, campus=self.campus, pk=kwargs["pk"])
+        try:
+            if self.action == "resend":
+                services.resend_invitation(invitation=invitation, by=request.user)
+                messages.success(request, f"Invitation re-sent to {invitation.email}.")
+            else:
+                services.revoke_invitation(invitation=invitation, by=request.user)
+                messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("members:member_list", campus=self.campus.slug)
+
+
+def invitation_accept(request, token):
+    """Public: the link from an invitation e-mail."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationError as error:
+        return render(
+            request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    has_account = services.User.objects.filter(email__iexact=invitation.email).exists()
+    if has_account:
+        if request.method == "POST" and request.user.is_authenticated:
+            try:
+                services.accept_invitation_as(token=token, user=request.user)
+            except (services.InvitationError, ValidationError) as error:
+                messages.error(request, str(error.message if hasattr(error, "message") else error))
+                return redirect("home")
+            messages.success(request, f"Welcome to {invitation.campus}.")
+            return redirect(invitation.campus)
+        return render(
+            request,
+            "members/invitation_join.html",
+            {
+                "invitation": invitation,
+                "login_url": f"{reverse('account_login')}?next={request.path}",
+            },
+        )
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationError as error:
+            return render(
+                request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.campus}, {user.get_short_name()}.")
+            return redirect(invitation.campus)
+    return render(
+        request, "members/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    template_name = "members/profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("members:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = self.request.user.memberships.select_related("campus")
+        return context
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your profile is saved.")
+        return super().form_valid(form)
