@@ -1,0 +1,199 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Invitation, Membership, User
+from tests.factories import InvitationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_lands_on_current_campus_page(client, world):
+    response = client.post(
+        reverse("account_login"), {"login": world.peer.email, "password": "a-long-test-password-42"}
+    )
+    assert response.status_code == 302
+    response = client.get(response.url, follow=True)
+    assert response.redirect_chain[-1][0] == "/c/riverside/"
+    assert "You are peer supporter." in response.content.decode()
+
+
+def test_public_signup_is_closed(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "x@example.edu",
+            "password1": "a-long-pass-1234",
+            "password2": "a-long-pass-1234",
+        },
+    )
+    assert "Joining is by invitation" in response.content.decode()
+    assert User.objects.count() == 0
+
+
+def test_home_remembers_the_campus_last_visited(client, world):
+    MembershipFactory(user=world.peer, campus=world.other_campus)
+    client.force_login(world.peer)
+    client.get(reverse("members:campus_home", kwargs={"campus": "hillside"}))
+    assert client.get(reverse("home")).url == "/c/hillside/"
+    client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
+    assert client.get(reverse("home")).url == "/c/riverside/"
+
+
+def test_campus_switcher_lists_only_own_campuses(client, world):
+    MembershipFactory(user=world.peer, campus=world.other_campus)
+    client.force_login(world.peer)
+    html = client.get("/c/riverside/").content.decode()
+    assert 'href="/c/hillside/"' in html
+    client.force_login(world.coordinator)
+    assert 'href="/c/hillside/"' not in client.get("/c/riverside/").content.decode()
+
+
+def test_member_who_left_gets_404_for_the_campus(client, world):
+    Membership.objects.filter(user=world.peer).update(status="left", left_on="2026-11-27")
+    client.force_login(world.peer)
+    assert client.get("/c/riverside/").status_code == 404
+
+
+def test_peer_sees_no_member_list_on_campus_page(client, world):
+    client.force_login(world.peer)
+    html = client.get("/c/riverside/").content.decode()
+    assert world.partner.email not in html
+    client.force_login(world.coordinator)
+    assert world.partner.email in client.get("/c/riverside/").content.decode()
+
+
+def test_invite_malformed_email_shows_field_error(coordinator_client, world):
+    response = coordinator_client.post(
+        "/c/riverside/members/invite/", {"email": "not-an-address", "role": "peer_supporter"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert Invitation.objects.count() == 0
+
+
+def test_invite_existing_member_shows_message(coordinator_client, world):
+    response = coordinator_client.post(
+        "/c/riverside/members/invite/", {"email": world.peer.email, "role": "peer_supporter"}
+    )
+    assert response.context["form"].errors == {
+        "email": [f"{world.peer.email} is already a member of Riverside."]
+    }
+    assert Invitation.objects.count() == 0
+
+
+def test_coordinator_cannot_grant_site_admin(coordinator_client, world):
+    response = coordinator_client.post(
+        "/c/riverside/members/invite/", {"email": "boss@example.edu", "role": "admin"}
+    )
+    assert "Select a valid choice" in response.context["form"].errors["role"][0]
+    membership = world.peer.memberships.get()
+    response = coordinator_client.post(
+        f"/c/riverside/members/{membership.pk}/", {"role": "site_admin", "status": "active"}
+    )
+    assert "role" in response.context["form"].errors
+    world.peer.refresh_from_db()
+    assert (world.peer.is_superuser, world.peer.is_staff) == (False, False)
+    assert Invitation.objects.count() == 0
+
+
+def test_coordinator_changes_role_and_puts_member_on_leave(coordinator_client, world):
+    membership = world.peer.memberships.get()
+    response = coordinator_client.post(
+        f"/c/riverside/members/{membership.pk}/", {"role": "coordinator", "status": "on_leave"}
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.role, membership.status) == ("coordinator", "on_leave")
+    history = coordinator_client.get(f"/c/riverside/members/{membership.pk}/").context["history"]
+    assert history[0].history_user == world.coordinator
+
+
+def test_membership_of_another_campus_is_404(coordinator_client, world):
+    other = world.other_coordinator.memberships.get()
+    assert coordinator_client.get(f"/c/riverside/members/{other.pk}/").status_code == 404
+    response = coordinator_client.post(
+        f"/c/riverside/members/{other.pk}/", {"role": "peer_supporter", "status": "left"}
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert (other.role, other.status) == ("coordinator", "active")
+
+
+def test_invitation_of_another_campus_cannot_be_revoked(coordinator_client, world):
+    invitation = InvitationFactory(campus=world.other_campus)
+    response = coordinator_client.post(f"/c/riverside/invitations/{invitation.pk}/revoke/")
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_accepting_an_invitation_logs_in_and_lands_on_campus(client, world):
+    InvitationFactory(campus=world.campus, email="new@example.edu", token="tok")
+    response = client.post(
+        "/invitations/tok/",
+        {
+            "name": "New Person",
+            "password1": "a-good-long-passphrase",
+            "password2": "a-good-long-passphrase",
+        },
+    )
+    assert response.url == "/c/riverside/"
+    assert client.get("/c/riverside/").context["user"].email == "new@example.edu"
+
+
+def test_accepting_with_mismatched_passwords_changes_nothing(client, world):
+    InvitationFactory(campus=world.campus, email="new@example.edu", token="tok")
+    response = client.post(
+        "/invitations/tok/",
+        {
+            "name": "New Person",
+            "password1": "a-good-long-passphrase",
+            "password2": "different-one-here",
+        },
+    )
+    assert response.context["form"].errors == {"password2": ["The two passwords differ."]}
+    assert not User.objects.filter(email="new@example.edu").exists()
+
+
+def test_accepting_with_weak_password_changes_nothing(client, world):
+    InvitationFactory(campus=world.campus, email="new@example.edu", token="tok")
+    response = client.post(
+        "/invitations/tok/", {"name": "New Person", "password1": "123", "password2": "123"}
+    )
+    assert "This password is too short." in response.context["form"].errors["password1"][0]
+    assert not User.objects.filter(email="new@example.edu").exists()
+
+
+def test_reused_and_unknown_links_get_a_clear_page(client, world):
+    InvitationFactory(campus=world.campus, email="new@example.edu", token="tok")
+    data = {
+        "name": "N",
+        "password1": "a-good-long-passphrase",
+        "password2": "a-good-long-passphrase",
+    }
+    client.post("/invitations/tok/", data)
+    client.logout()
+    response = client.get("/invitations/tok/")
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    response = client.get("/invitations/made-up/")
+    assert response.status_code == 410
+    assert "not valid" in response.content.decode()
+
+
+def test_existing_account_joins_after_logging_in(client, world):
+    InvitationFactory(campus=world.other_campus, email=world.peer.email, token="tok")
+    response = client.get("/invitations/tok/")
+    assert "Log in to join" in response.content.decode()
+    client.force_login(world.peer)
+    response = client.post("/invitations/tok/")
+    assert response.url == "/c/hillside/"
+    assert world.peer.memberships.filter(campus=world.other_campus).exists()
+
+
+def test_security_headers_on_every_page(client, world):
+    response = client.get(reverse("account_login"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -1,0 +1,97 @@
+"""Celery with real parts: a worker consuming from Redis, and beat → broker → worker end to end."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+
+from copractice import celery_app
+from copractice.models import Heartbeat
+from copractice.tasks import heartbeat
+
+pytestmark = [pytest.mark.celery_live, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _wait_for(predicate, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def redis_broker(redis_url):
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("CELERY_BROKER_URL does not point at Redis (set REDIS_URL)")
+    return settings.CELERY_BROKER_URL
+
+
+def test_task_runs_on_a_real_worker(redis_broker):
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=10,
+    ):
+        heartbeat.delay()
+        assert _wait_for(lambda: Heartbeat.objects.filter(name="heartbeat", beats=1).exists())
+    assert Heartbeat.objects.get().beats == 1
+
+
+def test_beat_reaches_a_worker_process_through_redis(redis_broker, tmp_path, client):
+    """A real `celery worker --beat` process, on the test database, records heartbeats."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process can only share the test database on PostgreSQL")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "CELERY_BROKER_URL": redis_broker,
+        "HEARTBEAT_SECONDS": "1",
+        "VAR_DIR": str(tmp_path),
+        "DEBUG": "true",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "copractice",
+            "worker",
+            "--beat",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            f"--schedule={tmp_path / 'beat-schedule'}",
+            f"--hostname=heartbeat-test@{os.getpid()}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert _wait_for(
+            lambda: Heartbeat.objects.filter(name="heartbeat", beats__gte=2).exists(), 60
+        ), "no heartbeat within 60 s"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+    beat = Heartbeat.objects.get()
+    assert beat.hostname == f"heartbeat-test@{os.getpid()}", output
+    health = client.get("/health/").json()
+    assert health["database"] == "ok"
+    assert health["heartbeat"]["beats"] >= 2
+    assert health["heartbeat"]["fresh"] is True
