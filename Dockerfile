@@ -1,0 +1,23 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, so that code changes reuse this layer.
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+# Static files are collected (hashed and compressed) at build time and served by whitenoise.
+RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput \
+    && useradd --create-home --uid 1000 copractice \
+    && mkdir -p /app/var && chown copractice /app/var
+
+USER copractice
+EXPOSE 8000
+
+CMD ["gunicorn", "copractice.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
