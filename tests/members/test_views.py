@@ -14,7 +14,7 @@ def test_login_lands_on_current_campus_page(client, world):
     assert response.status_code == 302
     response = client.get(response.url, follow=True)
     assert response.redirect_chain[-1][0] == "/c/riverside/"
-    assert "You are peer supporter." in response.content.decode()
+    assert "Your role: Peer supporter" in response.content.decode()
 
 
 def test_public_signup_is_closed(client, db):
@@ -197,3 +197,16 @@ def test_security_headers_on_every_page(client, world):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_repeated_failed_logins_are_rate_limited(client, world):
+    data = {"login": world.peer.email, "password": "wrong-password"}
+    for _ in range(5):
+        response = client.post(reverse("account_login"), data)
+        assert "not correct" in response.content.decode()
+    response = client.post(
+        reverse("account_login"), {"login": world.peer.email, "password": "a-long-test-password-42"}
+    )
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
