@@ -142,6 +142,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Fail fast instead of hanging when a network broker is down: a request that dispatches a task
+# must stay prompt, and the outbox's sweep delivers what could not be dispatched.
+NETWORK_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed"):
@@ -153,17 +163,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Fail fast instead of hanging when the broker is down (the outbox catches up later).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+    CELERY_BROKER_TRANSPORT_OPTIONS = NETWORK_BROKER_TRANSPORT_OPTIONS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Tests run tasks in-process unless a test starts a real worker (tests/test_celery.py).
+CELERY_TASK_ALWAYS_EAGER = TESTING
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "copractice.heartbeat", "schedule": HEARTBEAT_SECONDS},
+    "sweep-outbox": {"task": "copractice.sweep_outbox", "schedule": 60.0},
 }
 
 # --- front end -----------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from copractice.mail import absolute_url, send_templated_mail
+from copractice.mail import absolute_url
+from copractice.outbox import queue_email
 
 from .models import Campus, Invitation, Membership, hash_token
 
@@ -58,7 +59,7 @@ def invite_member(*, campus: Campus, email: str, role: str, by) -> InviteResult:
         membership = Membership(user=existing, campus=campus, role=role)
         membership.full_clean()
         membership.save()
-        transaction.on_commit(lambda: _send_added_email(membership))
+        _queue_added_email(membership)
         return InviteResult(membership=membership)
     if Invitation.objects.filter(
         campus=campus, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -80,7 +81,7 @@ def invite_member(*, campus: Campus, email: str, role: str, by) -> InviteResult:
         sent_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    _queue_invitation_email(invitation, token)
     return InviteResult(invitation=invitation)
 
 
@@ -97,7 +98,7 @@ def resend_invitation(*, invitation: Invitation, by) -> Invitation:
     invitation.expires_at = now + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.invited_by = by
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "invited_by"])
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    _queue_invitation_email(invitation, token)
     return invitation
 
 
@@ -215,28 +216,34 @@ def change_membership(*, membership: Membership, role: str, status: str, by) -> 
     return membership
 
 
-def _send_invitation_email(invitation: Invitation, token: str) -> None:
-    send_templated_mail(
-        to=[invitation.email],
+def _queue_invitation_email(invitation: Invitation, token: str) -> None:
+    queue_email(
+        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        kind="invitation",
+        to=invitation.email,
         subject=f"You are invited to the {invitation.campus} community of practice",
         template="members/email/invitation",
+        campus=invitation.campus,
         context={
             "invitation": invitation,
-            "campus": invitation.campus,
             "accept_url": absolute_url(reverse("members:invitation_accept", args=[token])),
             "valid_days": settings.INVITATION_VALID_DAYS,
         },
+        sensitive=True,
     )
 
 
-def _send_added_email(membership: Membership) -> None:
-    send_templated_mail(
-        to=[membership.user.email],
+def _queue_added_email(membership: Membership) -> None:
+    queue_email(
+        key=f"member-added:{membership.pk}",
+        kind="member_added",
+        to=membership.user.email,
+        user=membership.user,
         subject=f"You have joined the {membership.campus} community of practice",
         template="members/email/added",
+        campus=membership.campus,
         context={
             "membership": membership,
-            "campus": membership.campus,
             "campus_url": absolute_url(membership.campus.get_absolute_url()),
         },
     )

@@ -32,7 +32,9 @@ def _wait_for(predicate, seconds=30.0):
 def redis_broker(redis_url):
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         pytest.skip("CELERY_BROKER_URL does not point at Redis (set REDIS_URL)")
-    return settings.CELERY_BROKER_URL
+    celery_app.conf.task_always_eager = False  # through the broker, not in-process
+    yield settings.CELERY_BROKER_URL
+    celery_app.conf.task_always_eager = True
 
 
 def test_task_runs_on_a_real_worker(redis_broker):
