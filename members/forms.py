@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 
-from .models import Membership
+from .models import Campus, Membership
 
 User = get_user_model()
 
@@ -59,3 +59,16 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name"]
+
+
+class CampusSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Campus
+        fields = [
+            "time_zone",
+            "partner_organisation",
+            "reminder_hours_before",
+            "partner_initial_meetings",
+            "attendance_window",
+            "attendance_max_missed",
+        ]

@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -86,6 +87,29 @@ class Campus(models.Model):
     partner_organisation = models.CharField(
         max_length=200, blank=True, help_text="The supporting community partner, if any."
     )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        "reminder before a meeting (hours)",
+        default=48,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="Attendees who have not declined are reminded this long before. 0 turns it off.",
+    )
+    partner_initial_meetings = models.PositiveSmallIntegerField(
+        "initial meetings with the partner",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="A partner representative should attend or facilitate this many first meetings.",
+    )
+    attendance_window = models.PositiveSmallIntegerField(
+        "attendance: out of the last … meetings",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    attendance_max_missed = models.PositiveSmallIntegerField(
+        "attendance: highlight members who missed …",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Members who missed this many of the last meetings are highlighted.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -95,6 +119,14 @@ class Campus(models.Model):
         verbose_name_plural = "campuses"
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="campus_name_unique"),
+            models.CheckConstraint(
+                condition=Q(attendance_max_missed__lte=models.F("attendance_window")),
+                name="campus_missed_within_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_initial_meetings__gte=1),
+                name="campus_partner_meetings_positive",
+            ),
         ]
 
     def __str__(self):
@@ -106,6 +138,20 @@ class Campus(models.Model):
     @property
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self):
+        if (
+            self.attendance_max_missed is not None
+            and self.attendance_window is not None
+            and self.attendance_max_missed > self.attendance_window
+        ):
+            raise ValidationError(
+                {
+                    "attendance_max_missed": (
+                        "This cannot be more than the number of meetings looked at."
+                    )
+                }
+            )
 
 
 class MembershipRole(models.TextChoices):

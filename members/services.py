@@ -178,6 +178,30 @@ def _join(*, invitation: Invitation, user) -> User:
     return user
 
 
+CAMPUS_SETTINGS = (
+    "time_zone",
+    "partner_organisation",
+    "reminder_hours_before",
+    "partner_initial_meetings",
+    "attendance_window",
+    "attendance_max_missed",
+)
+
+
+@transaction.atomic
+def update_campus_settings(*, campus: Campus, by, **values) -> Campus:
+    """Coordinators adjust their campus; its name and institution are the site admins'."""
+    unknown = set(values) - set(CAMPUS_SETTINGS)
+    if unknown:
+        raise ValueError(f"Not campus settings: {sorted(unknown)}")
+    campus = Campus.objects.select_for_update().get(pk=campus.pk)
+    for name, value in values.items():
+        setattr(campus, name, value)
+    campus.full_clean()
+    campus.save()
+    return campus
+
+
 @transaction.atomic
 def change_membership(*, membership: Membership, role: str, status: str, by) -> Membership:
     """Change a member's role or status. Nothing is deleted: leaving keeps the record."""

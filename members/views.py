@@ -9,8 +9,14 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from . import selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
-from .forms import AcceptInvitationForm, InviteForm, MembershipForm, ProfileForm
-from .models import Invitation
+from .forms import (
+    AcceptInvitationForm,
+    CampusSettingsForm,
+    InviteForm,
+    MembershipForm,
+    ProfileForm,
+)
+from .models import Campus, Invitation
 
 
 class CampusHomeView(CampusMixin, TemplateView):
@@ -101,6 +107,28 @@ class MembershipEditView(CoordinatorRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Saved {membership.user}'s membership.")
         return redirect("members:member_list", campus=self.campus.slug)
+
+
+class CampusSettingsView(CoordinatorRequiredMixin, FormView):
+    template_name = "members/campus_settings.html"
+    form_class = CampusSettingsForm
+
+    def get_form_kwargs(self):
+        # A copy, so that a rejected form leaves the page's campus as it is stored.
+        return {**super().get_form_kwargs(), "instance": Campus.objects.get(pk=self.campus.pk)}
+
+    def form_valid(self, form):
+        try:
+            services.update_campus_settings(
+                campus=self.campus,
+                by=self.request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved the settings of {self.campus}.")
+        return redirect("members:campus_settings", campus=self.campus.slug)
 
 
 class InvitationActionView(CoordinatorRequiredMixin, View):

@@ -210,3 +210,38 @@ def test_repeated_failed_logins_are_rate_limited(client, world):
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_coordinator_changes_campus_settings(coordinator_client, world):
+    data = {
+        "time_zone": "America/Vancouver",
+        "partner_organisation": "New Partner",
+        "reminder_hours_before": 24,
+        "partner_initial_meetings": 4,
+        "attendance_window": 4,
+        "attendance_max_missed": 3,
+    }
+    response = coordinator_client.post("/c/riverside/settings/", data)
+    assert response.status_code == 302
+    world.campus.refresh_from_db()
+    assert (world.campus.time_zone, world.campus.reminder_hours_before) == ("America/Vancouver", 24)
+    assert (world.campus.attendance_window, world.campus.attendance_max_missed) == (4, 3)
+
+
+def test_bad_campus_settings_change_nothing(coordinator_client, world):
+    data = {
+        "time_zone": "Mars/Olympus_Mons",
+        "partner_organisation": "",
+        "reminder_hours_before": 48,
+        "partner_initial_meetings": 3,
+        "attendance_window": 2,
+        "attendance_max_missed": 3,
+    }
+    response = coordinator_client.post("/c/riverside/settings/", data)
+    errors = response.context["form"].errors
+    assert "Select a valid choice" in errors["time_zone"][0]
+    assert errors["attendance_max_missed"] == [
+        "This cannot be more than the number of meetings looked at."
+    ]
+    world.campus.refresh_from_db()
+    assert (world.campus.time_zone, world.campus.attendance_window) == ("America/Toronto", 3)
