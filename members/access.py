@@ -18,7 +18,8 @@ class CampusMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.campus = get_object_or_404(campuses_for(request.user), slug=kwargs["campus"])
         self.membership = membership_for(user=request.user, campus=self.campus)
-        request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
+        if request.session.get(CURRENT_CAMPUS_SESSION_KEY) != self.campus.slug:
+            request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 

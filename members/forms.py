@@ -58,7 +58,7 @@ class AcceptInvitationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name"]
+        fields = ["name", "wants_meeting_reminders"]
 
 
 class CampusSettingsForm(forms.ModelForm):

@@ -43,6 +43,12 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     name = models.CharField(max_length=150, help_text="The name colleagues know you by.")
+    wants_meeting_reminders = models.BooleanField(
+        "remind me before meetings",
+        default=True,
+        help_text="An e-mail shortly before each meeting you have not declined. Invitations, "
+        "changes and cancellations always arrive.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView, UpdateView
+from django.views.generic import FormView, ListView, TemplateView, UpdateView
+
+from copractice.models import OutboundEmail
 
 from . import selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
@@ -214,3 +216,29 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         messages.success(self.request, "Your profile is saved.")
         return super().form_valid(form)
+
+
+class NoticeListView(CoordinatorRequiredMixin, ListView):
+    """The campus's e-mail notices: what went out, what is waiting, what failed."""
+
+    template_name = "members/notice_list.html"
+    context_object_name = "notices"
+    paginate_by = 50
+
+    def get_queryset(self):
+        notices = OutboundEmail.objects.filter(campus=self.campus).only(
+            "created_at", "kind", "to", "subject", "status", "attempts", "last_error", "sent_at"
+        )
+        status = self.request.GET.get("status")
+        if status in OutboundEmail.Status.values:
+            notices = notices.filter(status=status)
+        return notices.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = OutboundEmail.Status.choices
+        context["current_status"] = self.request.GET.get("status", "")
+        context["failed_count"] = OutboundEmail.objects.filter(
+            campus=self.campus, status=OutboundEmail.Status.FAILED
+        ).count()
+        return context

@@ -245,3 +245,75 @@ def test_bad_campus_settings_change_nothing(coordinator_client, world):
     ]
     world.campus.refresh_from_db()
     assert (world.campus.time_zone, world.campus.attendance_window) == ("America/Toronto", 3)
+
+
+def _notice(campus, n, status="sent", **extra):
+    from django.utils import timezone
+
+    from copractice.models import OutboundEmail
+
+    return OutboundEmail.objects.create(
+        key=f"n{campus.pk}-{n}",
+        kind="test",
+        campus=campus,
+        to=f"p{n}@example.edu",
+        subject=f"Notice {n}",
+        body_text="b",
+        status=status,
+        next_attempt_at=timezone.now(),
+        sent_at=timezone.now() if status == "sent" else None,
+        **extra,
+    )
+
+
+def test_notices_show_this_campus_only_and_failures(coordinator_client, world):
+    _notice(world.campus, 1)
+    _notice(world.campus, 2, status="failed", attempts=8, last_error="SMTPRecipientsRefused")
+    _notice(world.other_campus, 3)
+    response = coordinator_client.get("/c/riverside/notices/")
+    assert [n.subject for n in response.context["notices"]] == ["Notice 2", "Notice 1"]
+    html = response.content.decode()
+    assert "1 notice could not be delivered." in html
+    assert "SMTPRecipientsRefused" in html
+    assert "Notice 3" not in html
+    failed = coordinator_client.get("/c/riverside/notices/?status=failed").context["notices"]
+    assert [n.subject for n in failed] == ["Notice 2"]
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_notice_list_queries_do_not_grow(
+    coordinator_client, world, count, django_assert_num_queries
+):
+    for n in range(count):
+        _notice(world.campus, n)
+    coordinator_client.get("/c/riverside/")  # the campus is now the session's current one
+    # session, user, campus, membership, notices count, failed count, page, nav campuses
+    with django_assert_num_queries(8):
+        response = coordinator_client.get("/c/riverside/notices/")
+    assert len(response.context["notices"]) == min(count, 50)
+
+
+def test_profile_turns_meeting_reminders_off(client, world):
+    client.force_login(world.peer)
+    response = client.post("/profile/", {"name": "Pat Peer"})
+    assert response.status_code == 302
+    world.peer.refresh_from_db()
+    assert (world.peer.name, world.peer.wants_meeting_reminders) == ("Pat Peer", False)
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_member_pages_queries_do_not_grow(
+    coordinator_client, world, count, django_assert_num_queries
+):
+    for _ in range(count):
+        MembershipFactory(campus=world.campus)
+    InvitationFactory(campus=world.campus)
+    coordinator_client.get("/c/riverside/")
+    # session, user, campus, membership, members, invitations, nav campuses
+    with django_assert_num_queries(7):
+        response = coordinator_client.get("/c/riverside/members/")
+    assert len(response.context["memberships"]) == count + 3
+    # session, user, campus, membership, active members, nav campuses
+    with django_assert_num_queries(6):
+        response = coordinator_client.get("/c/riverside/")
+    assert len(response.context["members"]) == count + 3
