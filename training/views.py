@@ -1,15 +1,263 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""The training catalogue: everyone logged in browses it; catalogue editors (the
+`training.edit_catalogue` permission; site admins have every permission) add, edit, archive and
+delete topics; members offer to facilitate a topic at their campus."""
 
-from .models import Topic
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+
+from . import selectors, services
+from .forms import OfferForm, ReferenceFormSet, TopicForm, TopicSearchForm, references_from
+from .models import FacilitationOffer, Topic
+from .selectors import TopicState
+
+PAGE_SIZE = 50
 
 
-@login_required
-def topic_list(request):
-    return render(request, "training/topic_list.html", {"topics": Topic.objects.all()})
+class CatalogueEditorRequiredMixin(PermissionRequiredMixin):
+    """Anonymous visitors are sent to log in; people without the permission get a 403."""
+
+    permission_required = selectors.EDIT_PERMISSION
+
+    def dispatch(self, request, *args, **kwargs):
+        # The permission first, so that an anonymous visitor is sent to log in, even for a
+        # topic that does not exist.
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.topic = get_object_or_404(Topic, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
 
 
-@login_required
-def topic_detail(request, pk):
-    topic = get_object_or_404(Topic, pk=pk)
-    return render(request, "training/topic_detail.html", {"topic": topic})
+class TopicListView(LoginRequiredMixin, TemplateView):
+    template_name = "training/topic_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        is_editor = selectors.can_edit_catalogue(self.request.user)
+        form = TopicSearchForm(self.request.GET or None)
+        query, state = "", TopicState.ACTIVE
+        if form.is_valid():
+            query = form.cleaned_data["q"]
+            # Only editors see archived topics in the list; everyone can open them by address.
+            if is_editor and form.cleaned_data["state"]:
+                state = form.cleaned_data["state"]
+        if not is_editor:
+            del form.fields["state"]
+        page = Paginator(selectors.search_topics(query=query, state=state), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        memberships = selectors.offering_memberships(user=self.request.user)
+        querystring = self.request.GET.copy()
+        querystring.pop("page", None)
+        context.update(
+            form=form,
+            query=query,
+            state=state,
+            page=page,
+            topics=page.object_list,
+            is_editor=is_editor,
+            querystring=querystring.urlencode(),
+            coordinated=[m for m in memberships if m.is_coordinator],
+        )
+        return context
+
+
+class TopicDetailView(LoginRequiredMixin, TemplateView):
+    """Every topic, archived ones too: meetings that used a topic link here."""
+
+    template_name = "training/topic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        topic = get_object_or_404(Topic, pk=self.kwargs["pk"])
+        is_editor = selectors.can_edit_catalogue(user)
+        memberships = list(selectors.offering_memberships(user=user))
+        my_offers = list(selectors.offers_by(user=user, topic=topic))
+        offered_at = {offer.campus_id for offer in my_offers}
+        coordinated = [m.campus for m in memberships if m.is_coordinator]
+        context.update(
+            topic=topic,
+            references=list(topic.references.all()),
+            is_editor=is_editor,
+            history=selectors.topic_history(topic=topic) if is_editor else [],
+            my_offers=my_offers,
+            offer_campuses=[m.campus for m in memberships if m.campus_id not in offered_at],
+            campus_offers=[
+                (campus, list(selectors.open_offers(campus=campus, topic=topic)))
+                for campus in coordinated
+            ],
+        )
+        return context
+
+
+class TopicFormMixin:
+    """A topic form and its references formset; valid → one service call → message → topic."""
+
+    template_name = "training/topic_form.html"
+
+    def forms(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        initial = TopicForm.initial_for(self.topic) if self.topic else None
+        form = TopicForm(data, initial=initial)
+        formset = ReferenceFormSet(data, instance=self.topic or Topic(), prefix="references")
+        return form, formset
+
+    def render_forms(self, form, formset):
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, topic=self.topic)
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms()
+        if form.is_valid() and formset.is_valid():
+            try:
+                topic = self.save(form.cleaned_data, references_from(formset))
+            except ValidationError as error:
+                errors = error.update_error_dict({})
+                for field, messages_ in errors.items():
+                    form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages_)
+            else:
+                messages.success(request, self.success_message.format(topic=topic))
+                return redirect(topic)
+        return self.render_forms(form, formset)
+
+
+class TopicCreateView(CatalogueEditorRequiredMixin, TopicFormMixin, TemplateView):
+    success_message = "Added “{topic}” to the catalogue."
+
+    def save(self, data, references):
+        return services.create_topic(**data, references=references, by=self.request.user)
+
+
+class TopicEditView(CatalogueEditorRequiredMixin, TopicFormMixin, TemplateView):
+    success_message = "Saved “{topic}”."
+
+    def save(self, data, references):
+        return services.update_topic(
+            topic=self.topic, **data, references=references, by=self.request.user
+        )
+
+
+class TopicActionView(CatalogueEditorRequiredMixin, View):
+    """Archive or restore: POST only, then back to the topic page."""
+
+    http_method_names = ["post"]
+    action = None
+    success_messages = {
+        "archive": "Archived “{topic}”: it no longer appears in pickers; "
+        "meetings that used it still show it.",
+        "restore": "Restored “{topic}” to the catalogue.",
+    }
+
+    def post(self, request, *args, **kwargs):
+        topic = self.topic
+        service = {"archive": services.archive_topic, "restore": services.restore_topic}[
+            self.action
+        ]
+        try:
+            topic = service(topic=topic, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_messages[self.action].format(topic=topic))
+        return redirect(topic)
+
+
+class TopicDeleteView(CatalogueEditorRequiredMixin, TemplateView):
+    template_name = "training/topic_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(topic=self.topic, blocker=selectors.deletion_blocker(topic=self.topic))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.delete_topic(topic=self.topic, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.topic)
+        messages.success(request, f"Deleted “{self.topic}” from the catalogue.")
+        return redirect("training:topic_list")
+
+
+# --- facilitation offers (campus-scoped) ---------------------------------------------------
+class OfferListView(CoordinatorRequiredMixin, TemplateView):
+    """Coordinators: who has offered to facilitate what at this campus."""
+
+    template_name = "training/offer_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offers"] = selectors.open_offers(campus=self.campus)
+        return context
+
+
+class OfferCreateView(MemberRequiredMixin, TemplateView):
+    template_name = "training/offer_form.html"
+
+    @cached_property
+    def topic(self):
+        # Looked up after the campus check, so another campus answers 404 before anything else.
+        return get_object_or_404(Topic, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", OfferForm())
+        context["topic"] = self.topic
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = OfferForm(request.POST)
+        if form.is_valid():
+            try:
+                services.offer_to_facilitate(
+                    topic=self.topic,
+                    campus=self.campus,
+                    user=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Thank you: your offer to facilitate “{self.topic}” is with the "
+                    f"coordinators of {self.campus}.",
+                )
+                return redirect(self.topic)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class OfferWithdrawView(MemberRequiredMixin, View):
+    """Only the person who made an offer can withdraw it; anyone else's offer is a 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        offer = get_object_or_404(
+            FacilitationOffer.objects.select_related("topic"),
+            pk=kwargs["pk"],
+            campus=self.campus,
+            user=request.user,
+        )
+        try:
+            services.withdraw_offer(offer=offer, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"Withdrew your offer to facilitate “{offer.topic}” at {self.campus}."
+            )
+        return redirect(offer.topic)
