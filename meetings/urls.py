@@ -1,3 +1,60 @@
+from django.urls import path
+
+from . import views
+
 app_name = "meetings"
 
-urlpatterns = []
+M = "c/<slug:campus>/meetings/"
+
+urlpatterns = [
+    path(M, views.MeetingListView.as_view(), name="meeting_list"),
+    path(f"{M}new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path(f"{M}new-series/", views.SeriesCreateView.as_view(), name="series_create"),
+    path(f"{M}history/", views.HistoryView.as_view(), name="attendance_history"),
+    path(f"{M}suggestions/", views.SuggestionListView.as_view(), name="suggestion_list"),
+    path(
+        f"{M}suggestions/<int:pk>/use/",
+        views.SuggestionUseView.as_view(),
+        name="suggestion_use",
+    ),
+    path(f"{M}<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path(f"{M}<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path(f"{M}<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
+    path(f"{M}<int:pk>/respond/", views.RespondView.as_view(), name="meeting_respond"),
+    path(f"{M}<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
+    path(
+        f"{M}<int:pk>/agenda/<int:item>/move/",
+        views.AgendaItemActionView.as_view(action="move"),
+        name="agenda_item_move",
+    ),
+    path(
+        f"{M}<int:pk>/agenda/<int:item>/remove/",
+        views.AgendaItemActionView.as_view(action="remove"),
+        name="agenda_item_remove",
+    ),
+    path(f"{M}<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
+    path(
+        f"{M}<int:pk>/roster/confirmed-present/",
+        views.ConfirmedPresentView.as_view(),
+        name="roster_confirmed_present",
+    ),
+    path(f"{M}<int:pk>/minutes/", views.MinutesView.as_view(), name="minutes"),
+    path(
+        f"{M}<int:pk>/minutes/actions/<int:item>/done/",
+        views.ActionItemToggleView.as_view(),
+        name="action_item_done",
+    ),
+    path(f"{M}<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="meeting_ics"),
+    path(
+        "meetings/calendar/",
+        views.CalendarFeedSettingsView.as_view(),
+        name="calendar_feed_settings",
+    ),
+    path(
+        "meetings/calendar/reset/",
+        views.CalendarFeedResetView.as_view(),
+        name="calendar_feed_reset",
+    ),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("respond/<str:token>/", views.RespondLinkView.as_view(), name="respond_link"),
+]

@@ -1,0 +1,492 @@
+"""Meetings of a campus's community of practice: the agenda, who comes, what was said.
+
+Models stay thin; every change goes through `meetings.services`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class MeetingSeries(models.Model):
+    """Meetings scheduled together from one recurrence rule; each occurrence is its own Meeting."""
+
+    campus = models.ForeignKey("members.Campus", on_delete=models.PROTECT, related_name="+")
+    # An iCalendar RRULE (with DTSTART in the campus's local time), e.g.
+    # "DTSTART:20260908T170000\nRRULE:FREQ=MONTHLY;BYDAY=+2TU;UNTIL=20270430T235959"
+    rrule = models.TextField()
+    description = models.CharField(max_length=200, help_text="In words, e.g. “second Tuesday”.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+
+    def __str__(self):
+        return f"{self.campus}: {self.description}"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    """One meeting. Never deleted: a cancelled meeting keeps its record and its reason."""
+
+    Status = MeetingStatus
+
+    campus = models.ForeignKey("members.Campus", on_delete=models.PROTECT, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True, help_text="A room or an address.")
+    online_link = models.URLField(
+        "online link", max_length=500, blank=True, help_text="For people joining online."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    cancelled_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # iCalendar SEQUENCE: bumped whenever the time or the place changes (and on cancelling).
+    sequence = models.PositiveIntegerField(default=0)
+    # Optimistic concurrency: every save claims `version` with a conditional UPDATE.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(location="") | ~Q(online_link=""),
+                name="meeting_has_location_or_link",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="cancelled") & ~Q(cancelled_reason="") & Q(cancelled_at__isnull=False)
+                )
+                | (Q(status="scheduled") & Q(cancelled_reason="") & Q(cancelled_at__isnull=True)),
+                name="meeting_cancelled_has_reason",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="meeting_version_positive"),
+        ]
+        indexes = [models.Index(fields=["campus", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:meeting_detail", kwargs={"campus": self.campus.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_started(self):
+        return self.starts_at <= timezone.now()
+
+    @property
+    def takes_responses(self):
+        return not self.is_cancelled and not self.has_started
+
+    @property
+    def ical_uid(self):
+        return f"meeting-{self.pk}@copractice"
+
+
+class AgendaItemKind(models.TextChoices):
+    CASE_COLLABORATION = "case_collaboration", "Case collaboration"
+    TRAINING = "training", "Training"
+    ADMINISTRATIVE_UPDATE = "administrative_update", "Administrative updates"
+    REFLECTION = "reflection", "Reflection"
+    OTHER = "other", "Other"
+
+
+class AgendaItem(models.Model):
+    Kind = AgendaItemKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    topic = models.ForeignKey(
+        "training.Topic",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilitated_items",
+    )
+    facilitation_offer = models.ForeignKey(
+        "training.FacilitationOffer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_item_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AgendaItemKind.values), name="agenda_item_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__isnull=True) | Q(kind="training"),
+                name="agenda_item_topic_only_for_training",
+            ),
+            models.CheckConstraint(
+                condition=Q(facilitation_offer__isnull=True)
+                | (Q(topic__isnull=False) & Q(facilitator__isnull=False)),
+                name="agenda_item_offer_needs_topic_and_facilitator",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gte=1),
+                name="agenda_item_duration_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class AttendanceResponse(models.TextChoices):
+    NO_RESPONSE = "no_response", "No response"
+    ATTENDING = "attending", "Attending"
+    NOT_ATTENDING = "not_attending", "Not attending"
+
+
+class AttendancePresence(models.TextChoices):
+    UNRECORDED = "unrecorded", "Not recorded"
+    PRESENT = "present", "Present"
+    LATE = "late", "Late"
+    EXCUSED = "excused", "Excused"
+    ABSENT = "absent", "Absent"
+
+
+class Attendance(models.Model):
+    """A person expected at a meeting: their response, and the coordinator's record of presence."""
+
+    Response = AttendanceResponse
+    Presence = AttendancePresence
+    # Presence that lets someone read the meeting's case-collaboration notes.
+    WAS_THERE = (AttendancePresence.PRESENT, AttendancePresence.LATE)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    response = models.CharField(
+        max_length=16, choices=Response.choices, default=Response.NO_RESPONSE
+    )
+    response_note = models.CharField(max_length=200, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    presence = models.CharField(
+        max_length=16, choices=Presence.choices, default=Presence.UNRECORDED
+    )
+    presence_recorded_at = models.DateTimeField(null=True, blank=True)
+    presence_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=Q(response__in=AttendanceResponse.values),
+                name="attendance_response_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(presence__in=AttendancePresence.values),
+                name="attendance_presence_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(response="no_response", responded_at__isnull=True, response_note="")
+                | (~Q(response="no_response") & Q(responded_at__isnull=False)),
+                name="attendance_responded_at_iff_response",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "meeting"])]
+
+    def __str__(self):
+        return f"{self.user} at {self.meeting}"
+
+    @property
+    def was_there(self):
+        return self.presence in self.WAS_THERE
+
+
+class Minutes(models.Model):
+    """What the meeting said: the three reflection questions and administrative updates.
+
+    Case-collaboration notes are deliberately not here (see CaseCollaborationNotes)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    going_well = models.TextField("what is going well", blank=True)
+    proving_difficult = models.TextField("what is proving difficult", blank=True)
+    ideas_for_improving = models.TextField("ideas for improving", blank=True)
+    administrative_updates = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "minutes"
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive")
+        ]
+
+    def __str__(self):
+        return f"Minutes of {self.meeting}"
+
+
+class CaseCollaborationNotes(models.Model):
+    """Notes from case collaboration: readable only by the campus's coordinators and the people
+    recorded present at that meeting. A model of its own so that no other page, export, feed or
+    e-mail can include them by accident. History records who changed them and when, never the
+    text."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="case_collaboration_notes"
+    )
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["text"])
+
+    class Meta:
+        verbose_name_plural = "case-collaboration notes"
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive")
+        ]
+
+    def __str__(self):
+        return f"Case-collaboration notes of {self.meeting}"
+
+
+class ActionItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "done", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done=True, done_at__isnull=False) | Q(done=False, done_at__isnull=True),
+                name="action_item_done_at_iff_done",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class SuggestionKind(models.TextChoices):
+    GOING_WELL = "going_well", "Something going well"
+    PROVING_DIFFICULT = "proving_difficult", "Something proving difficult"
+    IDEA = "idea", "An idea for improving"
+    CASE_QUESTION = "case_question", "A question for case collaboration"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    USED = "used", "Used"
+
+
+class DiscussionSuggestion(models.Model):
+    """Something a member would like discussed at the next meeting.
+
+    No history on purpose: an anonymous suggestion must not keep its author anywhere."""
+
+    Kind = SuggestionKind
+    Status = SuggestionStatus
+
+    campus = models.ForeignKey(
+        "members.Campus", on_delete=models.PROTECT, related_name="discussion_suggestions"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    text = models.TextField(max_length=2000)
+    is_anonymous = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="discussion_suggestions",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    used_in = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="suggestions_used"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    # A date, not a time: the moment of an anonymous submission could identify its author.
+    submitted_on = models.DateField()
+
+    class Meta:
+        ordering = ["status", "-submitted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SuggestionKind.values), name="suggestion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True, author__isnull=True)
+                | Q(is_anonymous=False, author__isnull=False),
+                name="suggestion_anonymous_has_no_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", used_at__isnull=True)
+                | Q(status="used", used_at__isnull=False),
+                name="suggestion_used_at_iff_used",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar-feed address; resetting the token retires the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reset_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:calendar_feed", kwargs={"token": self.token})
+
+
+class GapReminderStage(models.TextChoices):
+    UPCOMING = "upcoming", "Upcoming (from the 20th of the month before)"
+    OVERDUE = "overdue", "Overdue (from the 1st)"
+    ESCALATION = "escalation", "Escalation (from the 15th)"
+
+
+class GapReminder(models.Model):
+    """A reminder that a campus's month has no meeting; each (campus, month, stage) once."""
+
+    Stage = GapReminderStage
+
+    campus = models.ForeignKey(
+        "members.Campus", on_delete=models.PROTECT, related_name="gap_reminders"
+    )
+    month = models.DateField(help_text="The first day of the month without a meeting.")
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "campus"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campus", "month", "stage"], name="gap_reminder_once_per_stage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=GapReminderStage.values),
+                name="gap_reminder_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="gap_reminder_month_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campus} {self.month:%Y-%m} {self.stage}"

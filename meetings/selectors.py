@@ -1,0 +1,226 @@
+"""Reads for meetings, each a fixed number of queries whatever the number of rows."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from copractice.mail import absolute_url
+from members.models import Campus, Membership
+from members.selectors import VISIBLE_STATUSES
+from training.models import FacilitationOffer
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    DiscussionSuggestion,
+    Meeting,
+)
+from .services import respond_token
+
+PAST_MEETINGS_SHOWN = 50
+
+
+def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return queryset.annotate(
+        attending_count=Count(
+            "attendances", filter=Q(attendances__response=Attendance.Response.ATTENDING)
+        ),
+        not_attending_count=Count(
+            "attendances", filter=Q(attendances__response=Attendance.Response.NOT_ATTENDING)
+        ),
+        no_response_count=Count(
+            "attendances", filter=Q(attendances__response=Attendance.Response.NO_RESPONSE)
+        ),
+        present_count=Count(
+            "attendances", filter=Q(attendances__presence__in=Attendance.WAS_THERE)
+        ),
+    )
+
+
+def _own_attendance(user) -> Prefetch:
+    return Prefetch(
+        "attendances",
+        queryset=Attendance.objects.filter(user_id=user.pk),
+        to_attr="own_attendances",
+    )
+
+
+def meetings_for(*, campus: Campus) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(campus=campus)
+
+
+def meeting_list(*, campus: Campus, user) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming meetings (soonest first) and past ones (latest first), each with response
+    counts and the person's own attendance (`own_attendance`, or None). Four queries."""
+    now = timezone.now()
+    base = _with_counts(meetings_for(campus=campus)).prefetch_related(_own_attendance(user))
+    upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
+    past = list(base.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:PAST_MEETINGS_SHOWN])
+    for meeting in upcoming + past:
+        meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+    return upcoming, past
+
+
+def meeting_detail(*, campus: Campus, pk: int, user) -> Meeting:
+    """The meeting with its agenda (topics, facilitators) and the person's own attendance."""
+    from django.shortcuts import get_object_or_404
+
+    meeting = get_object_or_404(
+        _with_counts(meetings_for(campus=campus))
+        .select_related("campus", "series")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("topic", "facilitator").order_by(
+                    "position"
+                ),
+            ),
+            _own_attendance(user),
+        ),
+        pk=pk,
+    )
+    meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+    return meeting
+
+
+def previous_time_and_place(*, meeting: Meeting):
+    """The latest recorded version of the meeting with another time or place, so that attendees
+    see what changed (a historical record with starts_at, ends_at, location, online_link)."""
+    return (
+        meeting.history.exclude(
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            location=meeting.location,
+            online_link=meeting.online_link,
+        )
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+CHANGE_LABELS = {
+    "title": "title",
+    "description": "description",
+    "starts_at": "start",
+    "ends_at": "end",
+    "location": "location",
+    "online_link": "online link",
+    "status": "status",
+    "cancelled_reason": "cancellation reason",
+}
+
+
+def meeting_changes(*, meeting: Meeting, limit: int = 20) -> list[dict]:
+    """Who changed the meeting and when, latest first, with the fields that changed. One query."""
+    records = list(meeting.history.select_related("history_user")[: limit + 1])
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if len(changes) == limit:
+            break
+        if older is None:
+            what = "scheduled"
+        else:
+            fields = [
+                label
+                for name, label in CHANGE_LABELS.items()
+                if getattr(newer, name) != getattr(older, name)
+            ]
+            what = "changed " + ", ".join(fields) if fields else "saved without changes"
+        changes.append({"at": newer.history_date, "by": newer.history_user, "what": what})
+    return changes
+
+
+def responses(*, meeting: Meeting) -> dict[str, list[Attendance]]:
+    """Everyone expected, grouped by response, names in order. One query."""
+    groups = {value: [] for value in Attendance.Response.values}
+    for row in meeting.attendances.select_related("user").order_by("user__name", "user__email"):
+        groups[row.response].append(row)
+    return groups
+
+
+def roster(*, meeting: Meeting) -> list[Attendance]:
+    return list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
+
+
+def attendance_history(*, user, campus: Campus) -> list[Attendance]:
+    """A person's meetings on one campus, latest first: their response and their presence."""
+    return list(
+        Attendance.objects.filter(user=user, meeting__campus=campus)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def can_read_case_notes(*, user, meeting: Meeting, membership: Membership | None) -> bool:
+    """The campus's coordinators, and members recorded present (or late) at that meeting.
+    Site admins do not (DESIGN.md), unless they are also a coordinator of the campus."""
+    if membership is not None and membership.is_coordinator:
+        return True
+    if membership is None:
+        return False
+    return Attendance.objects.filter(
+        meeting=meeting, user=user, presence__in=Attendance.WAS_THERE
+    ).exists()
+
+
+def action_items(*, meeting: Meeting) -> list[ActionItem]:
+    return list(meeting.action_items.select_related("owner"))
+
+
+def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
+    # No select_related("author"): anonymous ones have none, named ones show it.
+    return list(
+        DiscussionSuggestion.objects.filter(
+            campus=campus, status=DiscussionSuggestion.Status.OPEN
+        ).select_related("author")
+    )
+
+
+def open_offers(*, campus: Campus) -> list[FacilitationOffer]:
+    return list(
+        FacilitationOffer.objects.filter(
+            campus=campus, status=FacilitationOffer.Status.OPEN
+        ).select_related("topic", "user")
+    )
+
+
+def active_people(*, campus: Campus):
+    """Who may facilitate or own an action item: active members of the campus, any role."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__campus=campus, memberships__status=Membership.Status.ACTIVE)
+        .order_by("name", "email")
+    )
+
+
+def feed_meetings(*, user) -> list[Meeting]:
+    """The meetings of the person's campuses for their calendar feed, with their own response."""
+    since = timezone.now() - timezone.timedelta(days=180)
+    return list(
+        Meeting.objects.filter(
+            campus__memberships__user=user,
+            campus__memberships__status__in=VISIBLE_STATUSES,
+            ends_at__gte=since,
+        )
+        .select_related("campus")
+        .prefetch_related(_own_attendance(user))
+        .order_by("starts_at")
+        .distinct()
+    )
+
+
+def respond_url(*, attendance: Attendance, response: str) -> str:
+    """An absolute one-click link for e-mails (the notifications issue): signed, bound to this
+    person, this meeting and this answer, expiring after 30 days or when the meeting starts."""
+    token = respond_token(attendance=attendance, response=response)
+    return absolute_url(reverse("meetings:respond_link", kwargs={"token": token}))
+
+
+def respond_urls(*, attendance: Attendance) -> dict[str, str]:
+    return {
+        response: respond_url(attendance=attendance, response=response)
+        for response in (Attendance.Response.ATTENDING, Attendance.Response.NOT_ATTENDING)
+    }

@@ -1,0 +1,921 @@
+"""Writes for meetings: scheduling, agenda, responses, presence, minutes, suggestions, feeds.
+
+Every function is one transaction, takes keyword arguments and raises ValidationError with a
+message meant for the person who asked; when it raises, nothing has changed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil import rrule as dateutil_rrule
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from members.models import Campus, Membership
+from training.models import FacilitationOffer, Topic
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    CaseCollaborationNotes,
+    DiscussionSuggestion,
+    Meeting,
+    MeetingSeries,
+    Minutes,
+    new_feed_token,
+)
+
+MAX_SERIES_OCCURRENCES = 60
+RESPOND_SALT = "meetings.respond"
+RESPOND_LINK_MAX_AGE = dt.timedelta(days=30)
+
+# The guidance's parts of a meeting, in order: what a new meeting's agenda starts with.
+GUIDANCE_AGENDA = [
+    (AgendaItem.Kind.CASE_COLLABORATION, "Case collaboration"),
+    (AgendaItem.Kind.TRAINING, "Training"),
+    (AgendaItem.Kind.ADMINISTRATIVE_UPDATE, "Administrative updates"),
+    (
+        AgendaItem.Kind.REFLECTION,
+        "Reflection: what is going well, what is proving difficult, ideas for improving",
+    ),
+]
+AGENDA_GUIDANCE = "guidance"
+AGENDA_PREVIOUS = "previous"
+AGENDA_EMPTY = "empty"
+
+
+def _by(obj, by):
+    """Record `by` as the author of the history row this save writes (outside a request too)."""
+    if by is not None:
+        obj._history_user = by
+    return obj
+
+
+# --- time ----------------------------------------------------------------------------------
+def local_to_utc(*, campus: Campus, day: dt.date, time: dt.time) -> dt.datetime:
+    """A wall-clock time on the campus, in UTC; refuses a time the clocks skip."""
+    naive = dt.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=campus.tz)
+    utc = aware.astimezone(dt.UTC)
+    if utc.astimezone(campus.tz).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            f"{time:%H:%M} does not exist on {day:%-d %B %Y} in {campus.time_zone}: "
+            "the clocks change that night. Choose another time."
+        )
+    return utc
+
+
+def _format_local(campus: Campus, moment: dt.datetime) -> str:
+    local = moment.astimezone(campus.tz)
+    return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
+
+
+def _check_times(*, campus: Campus, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The meeting must end after it starts."})
+    if starts_at <= timezone.now():
+        raise ValidationError(
+            {
+                "starts_at": f"{_format_local(campus, starts_at)} is in the past. "
+                "Meetings can only be scheduled in the future."
+            }
+        )
+
+
+# --- attendance rows -----------------------------------------------------------------------
+def _create_attendance(*, meetings: list[Meeting], user_ids: list[int], by) -> None:
+    rows = [Attendance(meeting=m, user_id=uid) for m in meetings for uid in user_ids]
+    if rows:
+        bulk_create_with_history(rows, Attendance, default_user=by)
+
+
+def _active_member_ids(campus: Campus) -> list[int]:
+    return list(
+        Membership.objects.filter(campus=campus, status=Membership.Status.ACTIVE)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def add_member_to_future_meetings(*, membership: Membership) -> int:
+    """Someone joined (or came back): expect them at the campus's future meetings, not past ones.
+
+    Idempotent; returns how many attendance rows were added."""
+    if membership.status != Membership.Status.ACTIVE:
+        return 0
+    meetings = list(
+        Meeting.objects.filter(
+            campus_id=membership.campus_id,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        ).exclude(attendances__user_id=membership.user_id)
+    )
+    _create_attendance(meetings=meetings, user_ids=[membership.user_id], by=None)
+    return len(meetings)
+
+
+@transaction.atomic
+def remove_member_from_future_meetings(*, membership: Membership) -> int:
+    """Someone left or went on leave: they are no longer expected at future meetings."""
+    if membership.status == Membership.Status.ACTIVE:
+        return 0
+    rows = list(
+        Attendance.objects.filter(
+            user_id=membership.user_id,
+            meeting__campus_id=membership.campus_id,
+            meeting__starts_at__gt=timezone.now(),
+            presence=Attendance.Presence.UNRECORDED,
+        )
+    )
+    for row in rows:
+        row.delete()  # one at a time so that history records each removal
+    return len(rows)
+
+
+# --- scheduling ----------------------------------------------------------------------------
+def _previous_meeting(*, campus: Campus, before: dt.datetime, exclude_pk=None) -> Meeting | None:
+    queryset = Meeting.objects.filter(
+        campus=campus, starts_at__lt=before, status=Meeting.Status.SCHEDULED
+    )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.filter(agenda_items__isnull=False).order_by("-starts_at").first()
+
+
+def _initial_agenda(*, meeting: Meeting, agenda: str, previous: Meeting | None, by=None) -> None:
+    if agenda == AGENDA_EMPTY:
+        return
+    if agenda == AGENDA_PREVIOUS and previous is not None:
+        parts = [
+            (item.kind, item.title, item.duration_minutes)
+            for item in previous.agenda_items.order_by("position")
+        ]
+    else:
+        parts = [(kind, title, None) for kind, title in GUIDANCE_AGENDA]
+    items = [
+        AgendaItem(meeting=meeting, position=i, kind=kind, title=title, duration_minutes=minutes)
+        for i, (kind, title, minutes) in enumerate(parts, start=1)
+    ]
+    bulk_create_with_history(items, AgendaItem, default_user=by)
+
+
+def _check_agenda_choice(*, campus: Campus, agenda: str, before: dt.datetime):
+    if agenda not in (AGENDA_GUIDANCE, AGENDA_PREVIOUS, AGENDA_EMPTY):
+        raise ValidationError({"agenda": "Choose how the agenda starts."})
+    previous = None
+    if agenda == AGENDA_PREVIOUS:
+        previous = _previous_meeting(campus=campus, before=before)
+        if previous is None:
+            raise ValidationError(
+                {
+                    "agenda": f"{campus} has no earlier meeting with an agenda to copy. "
+                    "Start from the guidance's parts instead."
+                }
+            )
+    return previous
+
+
+def _new_meeting(
+    *, campus, series, title, description, starts_at, ends_at, location, online_link, by
+):
+    meeting = Meeting(
+        campus=campus,
+        series=series,
+        title=title.strip(),
+        description=description.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location.strip(),
+        online_link=online_link.strip(),
+        created_by=by,
+    )
+    _check_place(meeting)
+    meeting.full_clean()
+    _by(meeting, by).save()
+    return meeting
+
+
+def _check_place(meeting: Meeting) -> None:
+    if not meeting.location and not meeting.online_link:
+        raise ValidationError({"location": "Give a location, an online link, or both."})
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    campus: Campus,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    title: str,
+    description: str = "",
+    location: str = "",
+    online_link: str = "",
+    agenda: str = AGENDA_GUIDANCE,
+    by,
+) -> Meeting:
+    """Schedule one meeting; every active member of the campus is expected at it."""
+    _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at)
+    previous = _check_agenda_choice(campus=campus, agenda=agenda, before=starts_at)
+    meeting = _new_meeting(
+        campus=campus,
+        series=None,
+        title=title,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        online_link=online_link,
+        by=by,
+    )
+    _initial_agenda(meeting=meeting, agenda=agenda, previous=previous, by=by)
+    _create_attendance(meetings=[meeting], user_ids=_active_member_ids(campus), by=by)
+    return meeting
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A simple recurrence a coordinator can describe in a form."""
+
+    frequency: str  # "weekly" or "monthly"
+    first_day: dt.date
+    last_day: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    weekday: int  # 0 = Monday
+    interval: int = 1  # every n weeks (weekly)
+    week_of_month: int = 1  # 1..4, or -1 for the last (monthly)
+
+    def rule(self) -> dateutil_rrule.rrule:
+        until = dt.datetime.combine(self.last_day, dt.time(23, 59, 59))
+        start = dt.datetime.combine(self.first_day, self.start_time)
+        weekday = dateutil_rrule.weekdays[self.weekday]
+        if self.frequency == "weekly":
+            return dateutil_rrule.rrule(
+                dateutil_rrule.WEEKLY,
+                dtstart=start,
+                interval=self.interval,
+                byweekday=weekday,
+                until=until,
+            )
+        return dateutil_rrule.rrule(
+            dateutil_rrule.MONTHLY,
+            dtstart=start,
+            byweekday=weekday(self.week_of_month),
+            until=until,
+        )
+
+    def describe(self) -> str:
+        day = dt.date(2024, 1, 1 + self.weekday).strftime("%A")  # 1 Jan 2024 was a Monday
+        if self.frequency == "weekly":
+            every = "every week" if self.interval == 1 else f"every {self.interval} weeks"
+            text = f"{day}s, {every}"
+        else:
+            ordinal = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}[
+                self.week_of_month
+            ]
+            text = f"{ordinal} {day} of every month"
+        return (
+            f"{text}, {self.start_time:%H:%M}\N{EN DASH}{self.end_time:%H:%M}, "
+            f"{self.first_day:%-d %b %Y} to {self.last_day:%-d %b %Y}"
+        )
+
+
+@transaction.atomic
+def schedule_series(
+    *,
+    campus: Campus,
+    recurrence: Recurrence,
+    title: str,
+    description: str = "",
+    location: str = "",
+    online_link: str = "",
+    agenda: str = AGENDA_GUIDANCE,
+    by,
+) -> list[Meeting]:
+    """Schedule every occurrence of a recurrence as its own meeting (future occurrences only)."""
+    if recurrence.frequency not in ("weekly", "monthly"):
+        raise ValidationError({"frequency": "Choose weekly or monthly."})
+    if recurrence.last_day < recurrence.first_day:
+        raise ValidationError({"last_day": "The last day must not be before the first day."})
+    if recurrence.end_time <= recurrence.start_time:
+        raise ValidationError({"end_time": "The meeting must end after it starts."})
+    duration = dt.datetime.combine(recurrence.first_day, recurrence.end_time) - dt.datetime.combine(
+        recurrence.first_day, recurrence.start_time
+    )
+    rule = recurrence.rule()
+    now = timezone.now()
+    occurrences = []
+    for local_start in rule:
+        starts_at = local_to_utc(campus=campus, day=local_start.date(), time=local_start.time())
+        if starts_at <= now:
+            continue
+        occurrences.append(starts_at)
+        if len(occurrences) > MAX_SERIES_OCCURRENCES:
+            raise ValidationError(
+                f"That makes more than {MAX_SERIES_OCCURRENCES} meetings. "
+                "Choose an earlier last day or a less frequent pattern."
+            )
+    if not occurrences:
+        raise ValidationError(
+            f"“{recurrence.describe()}” has no future occurrences. "
+            "Check the days and the date range."
+        )
+    previous = _check_agenda_choice(campus=campus, agenda=agenda, before=occurrences[0])
+    series = MeetingSeries.objects.create(
+        campus=campus, rrule=str(rule), description=recurrence.describe()[:200], created_by=by
+    )
+    meetings = []
+    for starts_at in occurrences:
+        ends_at = (starts_at.astimezone(campus.tz) + duration).astimezone(dt.UTC)
+        meeting = _new_meeting(
+            campus=campus,
+            series=series,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location,
+            online_link=online_link,
+            by=by,
+        )
+        _initial_agenda(meeting=meeting, agenda=agenda, previous=previous, by=by)
+        meetings.append(meeting)
+    _create_attendance(meetings=meetings, user_ids=_active_member_ids(campus), by=by)
+    return meetings
+
+
+def _claim_version(meeting: Meeting, version: int) -> Meeting:
+    """Optimistic concurrency: the first save from a given version wins; later ones are refused.
+
+    The conditional UPDATE also locks the row until the transaction ends."""
+    claimed = Meeting.objects.filter(pk=meeting.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        current = Meeting.objects.get(pk=meeting.pk)
+        raise StaleEdit(current)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved first. Carries the current state so the page can show it."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            "Someone else saved a change to this meeting after you opened the page, so your "
+            "changes were not saved. They are still in the form below: compare them with the "
+            "current details and save again."
+        )
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    meeting: Meeting,
+    version: int,
+    title: str,
+    description: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str,
+    online_link: str,
+    scope: str = "this",
+    by,
+) -> list[Meeting]:
+    """Change a meeting ("this") or it and the following ones of its series ("following").
+
+    A changed time moves the following meetings by the same number of days and to the same
+    local time of day. A change of time or place bumps SEQUENCE; a change of time also asks
+    everyone to respond again. Refused when someone else saved since `version`."""
+    if scope not in ("this", "following"):
+        raise ValidationError({"scope": "Choose this meeting or this and the following ones."})
+    if scope == "following" and meeting.series_id is None:
+        raise ValidationError({"scope": "This meeting is not part of a series."})
+    campus = meeting.campus
+    current = _claim_version(meeting, version)
+    if current.is_cancelled:
+        raise ValidationError("This meeting was cancelled; it can no longer be changed.")
+    time_changed = (starts_at, ends_at) != (current.starts_at, current.ends_at)
+    if time_changed:
+        if current.starts_at <= timezone.now():
+            raise ValidationError(
+                {"starts_at": "This meeting has already started; its time can no longer change."}
+            )
+        _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at)
+    elif ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The meeting must end after it starts."})
+
+    targets = [current]
+    if scope == "following":
+        targets += list(
+            Meeting.objects.select_for_update()
+            .filter(
+                series_id=current.series_id,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gt=current.starts_at,
+            )
+            .order_by("starts_at")
+        )
+    old_local = current.starts_at.astimezone(campus.tz)
+    new_local = starts_at.astimezone(campus.tz)
+    day_shift = new_local.date() - old_local.date()
+    duration = ends_at - starts_at
+    for target in targets:
+        if target is current:
+            new_start, new_end = starts_at, ends_at
+        else:
+            day = target.starts_at.astimezone(campus.tz).date() + day_shift
+            new_start = local_to_utc(campus=campus, day=day, time=new_local.time())
+            new_end = new_start + duration
+            if time_changed and new_start <= timezone.now():
+                raise ValidationError(
+                    {"starts_at": f"{_format_local(campus, new_start)} would be in the past."}
+                )
+        moved = (new_start, new_end) != (target.starts_at, target.ends_at)
+        place_changed = (location.strip(), online_link.strip()) != (
+            target.location,
+            target.online_link,
+        )
+        target.title = title.strip()
+        target.description = description.strip()
+        target.starts_at, target.ends_at = new_start, new_end
+        target.location, target.online_link = location.strip(), online_link.strip()
+        if moved or place_changed:
+            target.sequence += 1
+        if target is not current:
+            target.version += 1
+        _check_place(target)
+        target.full_clean()
+        _by(target, by).save()
+        if moved:
+            _ask_to_respond_again(meeting=target, by=by)
+    return targets
+
+
+def _ask_to_respond_again(*, meeting: Meeting, by) -> None:
+    rows = list(meeting.attendances.exclude(response=Attendance.Response.NO_RESPONSE))
+    for row in rows:
+        row.response = Attendance.Response.NO_RESPONSE
+        row.response_note = ""
+        row.responded_at = None
+    if rows:
+        bulk_update_with_history(
+            rows,
+            Attendance,
+            ["response", "response_note", "responded_at"],
+            default_user=by,
+            default_change_reason="meeting moved",
+        )
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, reason: str, by) -> Meeting:
+    """Cancel with a reason; the meeting, its agenda and its responses stay on record."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    reason = reason.strip()
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is already cancelled.")
+    if not reason:
+        raise ValidationError({"reason": "Say why the meeting is cancelled; attendees see it."})
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError("This meeting has already started; it can no longer be cancelled.")
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_reason = reason
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.version += 1
+    meeting.full_clean()
+    _by(meeting, by).save()
+    return meeting
+
+
+# --- agenda --------------------------------------------------------------------------------
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("campus").get(pk=meeting.pk)
+
+
+def _check_facilitator(*, campus: Campus, facilitator) -> None:
+    if facilitator is None:
+        return
+    if not Membership.objects.filter(
+        campus=campus, user=facilitator, status=Membership.Status.ACTIVE
+    ).exists():
+        raise ValidationError(
+            {"facilitator": f"{facilitator} is not an active member of {campus}."}
+        )
+
+
+@transaction.atomic
+def add_agenda_item(
+    *,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    notes: str = "",
+    duration_minutes: int | None = None,
+    topic: Topic | None = None,
+    facilitator=None,
+    by,
+) -> AgendaItem:
+    """Add an item at the end. A training item's facilitator uses up their open offer to lead
+    that topic on this campus, if they made one."""
+    meeting = _lock_meeting(meeting)
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled; its agenda can no longer change.")
+    if topic is not None and kind != AgendaItem.Kind.TRAINING:
+        raise ValidationError({"topic": "Only a training item has a catalogue topic."})
+    if topic is not None and topic.is_archived:
+        raise ValidationError({"topic": f"“{topic}” is archived; choose a current topic."})
+    _check_facilitator(campus=meeting.campus, facilitator=facilitator)
+    title = title.strip() or (topic.title if topic else "")
+    if not title:
+        raise ValidationError({"title": "Give the item a title (or pick a topic)."})
+    offer = None
+    if topic is not None and facilitator is not None:
+        offer = (
+            FacilitationOffer.objects.select_for_update()
+            .filter(
+                topic=topic,
+                campus=meeting.campus,
+                user=facilitator,
+                status=FacilitationOffer.Status.OPEN,
+            )
+            .first()
+        )
+        if offer is not None:
+            offer.status = FacilitationOffer.Status.USED
+            offer.closed_at = timezone.now()
+            offer.save(update_fields=["status", "closed_at"])
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting,
+        position=last + 1,
+        kind=kind,
+        title=title,
+        notes=notes.strip(),
+        duration_minutes=duration_minutes,
+        topic=topic,
+        facilitator=facilitator,
+        facilitation_offer=offer,
+    )
+    item.full_clean()
+    _by(item, by).save()
+    return item
+
+
+@transaction.atomic
+def move_agenda_item(*, item: AgendaItem, direction: str, by) -> AgendaItem:
+    """Swap an item with its neighbour above ("up") or below ("down")."""
+    meeting = _lock_meeting(item.meeting)
+    item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
+    if direction not in ("up", "down"):
+        raise ValidationError("Move an item up or down.")
+    siblings = meeting.agenda_items.order_by("position")
+    neighbour = (
+        siblings.filter(position__lt=item.position).last()
+        if direction == "up"
+        else siblings.filter(position__gt=item.position).first()
+    )
+    if neighbour is None:
+        return item  # already first or last: nothing to do
+    mine, theirs = item.position, neighbour.position
+    # Position 0 is never used by an item; it keeps (meeting, position) unique during the swap.
+    _by(item, by)
+    _by(neighbour, by)
+    item.position = 0
+    item.save(update_fields=["position"])
+    neighbour.position = mine
+    neighbour.save(update_fields=["position"])
+    item.position = theirs
+    item.save(update_fields=["position"])
+    return item
+
+
+@transaction.atomic
+def remove_agenda_item(*, item: AgendaItem, by) -> None:
+    """Remove an item; the ones after it move up. A facilitation offer it used is open again."""
+    meeting = _lock_meeting(item.meeting)
+    item = AgendaItem.objects.select_related("facilitation_offer").get(pk=item.pk, meeting=meeting)
+    offer = item.facilitation_offer
+    position = item.position
+    _by(item, by).delete()
+    if offer is not None and not offer.agenda_items.exists():
+        already_open = FacilitationOffer.objects.filter(
+            topic_id=offer.topic_id,
+            campus_id=offer.campus_id,
+            user_id=offer.user_id,
+            status=FacilitationOffer.Status.OPEN,
+        ).exists()
+        if not already_open:
+            offer.status = FacilitationOffer.Status.OPEN
+            offer.closed_at = None
+            offer.save(update_fields=["status", "closed_at"])
+    for later in meeting.agenda_items.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        _by(later, by).save(update_fields=["position"])
+
+
+# --- responses -----------------------------------------------------------------------------
+def _check_can_respond(attendance: Attendance) -> None:
+    meeting = attendance.meeting
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled; there is nothing to respond to.")
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            "This meeting has already started, so responses are closed. "
+            "Tell your coordinator if something changed."
+        )
+
+
+@transaction.atomic
+def respond(*, attendance: Attendance, response: str, note: str = "") -> Attendance:
+    """The person says whether they will come; they may change their mind until it starts."""
+    attendance = (
+        Attendance.objects.select_for_update()
+        .select_related("meeting", "user")
+        .get(pk=attendance.pk)
+    )
+    if response not in (Attendance.Response.ATTENDING, Attendance.Response.NOT_ATTENDING):
+        raise ValidationError({"response": "Choose attending or not attending."})
+    _check_can_respond(attendance)
+    attendance.response = response
+    attendance.response_note = note.strip()
+    attendance.responded_at = timezone.now()
+    attendance._history_user = attendance.user  # also right for one-click links (no login)
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+def respond_token(*, attendance: Attendance, response: str) -> str:
+    """A signed token for a one-click respond link: this attendance, this person, this answer."""
+    return signing.dumps(
+        {"a": attendance.pk, "u": attendance.user_id, "r": response}, salt=RESPOND_SALT
+    )
+
+
+class RespondLinkError(Exception):
+    """A one-click link that cannot be used; the message says why."""
+
+
+def attendance_for_token(token: str) -> tuple[Attendance, str]:
+    """The attendance and response a one-click link stands for, if it is still valid."""
+    try:
+        data = signing.loads(token, salt=RESPOND_SALT, max_age=RESPOND_LINK_MAX_AGE.total_seconds())
+    except signing.SignatureExpired:
+        raise RespondLinkError(
+            "This link has expired. Log in to respond from the meeting's page."
+        ) from None
+    except signing.BadSignature:
+        raise RespondLinkError(
+            "This link is not valid. Use the link exactly as it arrived, or log in to respond."
+        ) from None
+    attendance = (
+        Attendance.objects.select_related("meeting__campus", "user")
+        .filter(pk=data.get("a"), user_id=data.get("u"))
+        .first()
+    )
+    if attendance is None or data.get("r") not in (
+        Attendance.Response.ATTENDING,
+        Attendance.Response.NOT_ATTENDING,
+    ):
+        raise RespondLinkError("This link is no longer valid. Log in to respond.")
+    if attendance.meeting.starts_at <= timezone.now():
+        raise RespondLinkError("This meeting has already started, so responses are closed.")
+    return attendance, data["r"]
+
+
+@transaction.atomic
+def respond_with_token(*, token: str, note: str = "") -> Attendance:
+    attendance, response = attendance_for_token(token)
+    try:
+        return respond(attendance=attendance, response=response, note=note)
+    except ValidationError as error:
+        raise RespondLinkError(" ".join(error.messages)) from None
+
+
+# --- presence ------------------------------------------------------------------------------
+def _check_presence_time(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled; there is no presence to record.")
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            "Presence can be recorded once the meeting has started "
+            f"({_format_local(meeting.campus, meeting.starts_at)})."
+        )
+
+
+@transaction.atomic
+def record_presence(*, meeting: Meeting, presences: dict[int, str], by) -> int:
+    """Record presence for many people at once: {attendance id: presence}. Returns how many
+    rows changed. Unknown ids or values are refused before anything is written."""
+    meeting = _lock_meeting(meeting)
+    _check_presence_time(meeting)
+    valid = set(Attendance.Presence.values)
+    if any(value not in valid for value in presences.values()):
+        raise ValidationError("Choose present, late, excused or absent for each person.")
+    rows = {a.pk: a for a in meeting.attendances.filter(pk__in=list(presences))}
+    if len(rows) != len(presences):
+        raise ValidationError("Someone on this list is not expected at this meeting.")
+    now = timezone.now()
+    changed = []
+    for pk, presence in presences.items():
+        row = rows[pk]
+        if row.presence != presence:
+            row.presence = presence
+            row.presence_recorded_at = now
+            row.presence_recorded_by = by
+            changed.append(row)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Attendance,
+            ["presence", "presence_recorded_at", "presence_recorded_by"],
+            default_user=by,
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def mark_confirmed_present(*, meeting: Meeting, by) -> int:
+    """The shortcut: everyone who said they would come, and whose presence is not yet
+    recorded, was present."""
+    meeting = _lock_meeting(meeting)
+    _check_presence_time(meeting)
+    pending = meeting.attendances.filter(
+        response=Attendance.Response.ATTENDING, presence=Attendance.Presence.UNRECORDED
+    )
+    return record_presence(
+        meeting=meeting,
+        presences={pk: Attendance.Presence.PRESENT for pk in pending.values_list("pk", flat=True)},
+        by=by,
+    )
+
+
+# --- minutes -------------------------------------------------------------------------------
+MINUTES_FIELDS = [
+    "going_well",
+    "proving_difficult",
+    "ideas_for_improving",
+    "administrative_updates",
+]
+
+
+class StaleMinutes(ValidationError):
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            "Someone else saved these minutes after you opened the page, so your changes were "
+            "not saved. They are still in the form below: compare them with the current "
+            "minutes and save again."
+        )
+
+
+def _claim(model, obj, version, stale_error):
+    if obj.pk is None:
+        if version != 0:
+            raise stale_error(None)
+        return obj
+    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise stale_error(model.objects.get(pk=obj.pk))
+    return model.objects.get(pk=obj.pk)
+
+
+@transaction.atomic
+def save_minutes(*, meeting: Meeting, version: int, by, **texts) -> Minutes:
+    """Write or change the minutes. `version` is 0 for minutes not yet written."""
+    meeting = _lock_meeting(meeting)
+    unknown = set(texts) - set(MINUTES_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown minutes fields: {sorted(unknown)}")
+    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+    minutes = _claim(Minutes, minutes, version, StaleMinutes)
+    for name, value in texts.items():
+        setattr(minutes, name, value.strip())
+    minutes.updated_by = by
+    minutes.full_clean()
+    _by(minutes, by).save()
+    return minutes
+
+
+class StaleCaseNotes(ValidationError):
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            "Someone else saved the case-collaboration notes after you opened the page, so "
+            "your changes were not saved. They are still in the form below: compare and save "
+            "again."
+        )
+
+
+@transaction.atomic
+def save_case_notes(*, meeting: Meeting, version: int, text: str, by) -> CaseCollaborationNotes:
+    meeting = _lock_meeting(meeting)
+    notes = CaseCollaborationNotes.objects.filter(
+        meeting=meeting
+    ).first() or CaseCollaborationNotes(meeting=meeting)
+    notes = _claim(CaseCollaborationNotes, notes, version, StaleCaseNotes)
+    notes.text = text.strip()
+    notes.updated_by = by
+    notes.full_clean()
+    _by(notes, by).save()
+    return notes
+
+
+def _check_owner(*, meeting: Meeting, owner) -> None:
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            campus_id=meeting.campus_id, user=owner, status=Membership.Status.ACTIVE
+        ).exists()
+    ):
+        raise ValidationError({"owner": f"{owner} is not an active member of {meeting.campus}."})
+
+
+@transaction.atomic
+def add_action_item(
+    *, meeting: Meeting, text: str, owner=None, due_on: dt.date | None = None, by
+) -> ActionItem:
+    meeting = _lock_meeting(meeting)
+    _check_owner(meeting=meeting, owner=owner)
+    item = ActionItem(meeting=meeting, text=text.strip(), owner=owner, due_on=due_on)
+    item.full_clean()
+    _by(item, by).save()
+    return item
+
+
+@transaction.atomic
+def set_action_item_done(*, item: ActionItem, done: bool, by) -> ActionItem:
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if item.done == done:
+        return item
+    item.done = done
+    item.done_at = timezone.now() if done else None
+    item.full_clean()
+    _by(item, by).save()
+    return item
+
+
+# --- discussion suggestions ----------------------------------------------------------------
+@transaction.atomic
+def suggest(*, campus: Campus, kind: str, text: str, anonymous: bool, by) -> DiscussionSuggestion:
+    """A member suggests something for the next meeting. When anonymous, the author is not
+    stored at all (the model keeps no history either)."""
+    if not Membership.objects.filter(
+        campus=campus, user=by, status__in=[Membership.Status.ACTIVE, Membership.Status.ON_LEAVE]
+    ).exists():
+        raise ValidationError(f"Only members of {campus} can make suggestions.")
+    suggestion = DiscussionSuggestion(
+        campus=campus,
+        kind=kind,
+        text=text.strip(),
+        is_anonymous=anonymous,
+        author=None if anonymous else by,
+        submitted_on=timezone.localdate(timezone=campus.tz),
+    )
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def mark_suggestion_used(
+    *, suggestion: DiscussionSuggestion, meeting: Meeting | None = None, by
+) -> DiscussionSuggestion:
+    suggestion = DiscussionSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status == DiscussionSuggestion.Status.USED:
+        raise ValidationError("This suggestion was already marked used.")
+    if meeting is not None and meeting.campus_id != suggestion.campus_id:
+        raise ValidationError("That meeting belongs to another campus.")
+    suggestion.status = DiscussionSuggestion.Status.USED
+    suggestion.used_in = meeting
+    suggestion.used_at = timezone.now()
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+# --- calendar feed -------------------------------------------------------------------------
+@transaction.atomic
+def calendar_feed_for(*, user) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(*, user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed.token = new_feed_token()
+    feed.reset_at = timezone.now()
+    feed.save(update_fields=["token", "reset_at"])
+    return feed

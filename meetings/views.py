@@ -1,0 +1,715 @@
+"""Thin views: a form, one service call, a message, a redirect. Every object is fetched through
+the campus, so another campus's meeting is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from copractice.mail import absolute_url
+from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequiredMixin
+
+from . import calendar, selectors, services
+from .forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    CancelForm,
+    CaseNotesForm,
+    MeetingCreateForm,
+    MeetingEditForm,
+    MinutesForm,
+    RespondForm,
+    SeriesForm,
+    SuggestionForm,
+    add_service_error,
+)
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    CaseCollaborationNotes,
+    DiscussionSuggestion,
+    Meeting,
+    Minutes,
+)
+
+
+class MeetingMixin:
+    """Resolves `self.meeting` through `self.campus` (set by a members.access mixin)."""
+
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus).select_related("campus"),
+                pk=self.kwargs["pk"],
+            )
+        return self._meeting
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("meeting", self.get_meeting())
+        return context
+
+
+# --- list and page -------------------------------------------------------------------------
+class MeetingListView(CampusMixin, TemplateView):
+    template_name = "meetings/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        upcoming, past = selectors.meeting_list(campus=self.campus, user=self.request.user)
+        context.update(upcoming=upcoming, past=past, respond_form=RespondForm())
+        return context
+
+
+class MeetingDetailView(CampusMixin, TemplateView):
+    template_name = "meetings/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = selectors.meeting_detail(
+            campus=self.campus, pk=self.kwargs["pk"], user=self.request.user
+        )
+        context["meeting"] = meeting
+        own = meeting.own_attendance
+        if own is not None:
+            context["respond_form"] = RespondForm(
+                initial={"response": own.response, "note": own.response_note}
+            )
+        if self.is_coordinator:
+            context["responses"] = selectors.responses(meeting=meeting)
+            context["changes"] = selectors.meeting_changes(meeting=meeting)
+        if meeting.sequence and not meeting.is_cancelled:
+            context["previously"] = selectors.previous_time_and_place(meeting=meeting)
+        return context
+
+
+# --- scheduling ----------------------------------------------------------------------------
+class MeetingCreateView(CoordinatorRequiredMixin, FormView):
+    template_name = "meetings/meeting_form.html"
+    form_class = MeetingCreateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campus": self.campus}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.schedule_meeting(
+                campus=self.campus,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                title=data["title"],
+                description=data["description"],
+                location=data["location"],
+                online_link=data["online_link"],
+                agenda=data["agenda"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        expected = meeting.attendances.count()
+        messages.success(
+            self.request, f"Scheduled “{meeting.title}”; {expected} people are expected."
+        )
+        return redirect(meeting)
+
+
+class SeriesCreateView(CoordinatorRequiredMixin, FormView):
+    template_name = "meetings/series_form.html"
+    form_class = SeriesForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campus": self.campus}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meetings = services.schedule_series(
+                campus=self.campus,
+                recurrence=form.recurrence(),
+                title=data["title"],
+                description=data["description"],
+                location=data["location"],
+                online_link=data["online_link"],
+                agenda=data["agenda"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Scheduled {len(meetings)} meetings: {meetings[0].series.description}.",
+        )
+        return redirect("meetings:meeting_list", campus=self.campus.slug)
+
+
+class MeetingEditView(CoordinatorRequiredMixin, MeetingMixin, FormView):
+    template_name = "meetings/meeting_edit.html"
+    form_class = MeetingEditForm
+
+    def get_form_kwargs(self):
+        meeting = self.get_meeting()
+        return {
+            **super().get_form_kwargs(),
+            "campus": self.campus,
+            "in_series": meeting.series_id is not None,
+        }
+
+    def get_initial(self):
+        return MeetingEditForm.initial_for(self.get_meeting())
+
+    def get(self, request, *args, **kwargs):
+        if self.get_meeting().is_cancelled:
+            messages.error(request, "This meeting was cancelled; it can no longer be changed.")
+            return redirect(self.get_meeting())
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            changed = services.update_meeting(
+                meeting=self.get_meeting(),
+                version=data["version"],
+                title=data["title"],
+                description=data["description"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                online_link=data["online_link"],
+                scope=data.get("scope") or "this",
+                by=self.request.user,
+            )
+        except services.StaleEdit as stale:
+            return self._stale(form, stale)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        if len(changed) > 1:
+            messages.success(self.request, f"Saved this and {len(changed) - 1} following meetings.")
+        else:
+            messages.success(self.request, "Saved the meeting.")
+        return redirect(changed[0])
+
+    def _stale(self, form, stale):
+        """Keep what the person typed; show what is saved now; the next save is deliberate."""
+        data = form.data.copy()
+        data["version"] = stale.current.version
+        fresh = self.get_form_class()(data=data, **self._kwargs_without_data())
+        fresh.is_valid()
+        fresh.add_error(None, stale)
+        current = Meeting.objects.select_related("campus").get(pk=stale.current.pk)
+        return self.render_to_response(self.get_context_data(form=fresh, current=current))
+
+    def _kwargs_without_data(self):
+        kwargs = self.get_form_kwargs()
+        for key in ("data", "files", "initial", "prefix"):
+            kwargs.pop(key, None)
+        return kwargs
+
+
+class MeetingCancelView(CoordinatorRequiredMixin, MeetingMixin, FormView):
+    template_name = "meetings/meeting_cancel.html"
+    form_class = CancelForm
+
+    def form_valid(self, form):
+        try:
+            meeting = services.cancel_meeting(
+                meeting=self.get_meeting(), reason=form.cleaned_data["reason"], by=self.request.user
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Cancelled “{meeting.title}”. Attendees see the reason.")
+        return redirect(meeting)
+
+
+# --- agenda --------------------------------------------------------------------------------
+class AgendaView(CoordinatorRequiredMixin, MeetingMixin, FormView):
+    template_name = "meetings/agenda_edit.html"
+    form_class = AgendaItemForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "people": list(self._people())}
+
+    def _people(self):
+        return selectors.active_people(campus=self.campus)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        context.update(
+            items=list(
+                meeting.agenda_items.select_related("topic", "facilitator").order_by("position")
+            ),
+            offers=selectors.open_offers(campus=self.campus),
+            suggestions=selectors.open_suggestions(campus=self.campus),
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            item = services.add_agenda_item(
+                meeting=self.get_meeting(),
+                kind=data["kind"],
+                title=data["title"],
+                notes=data["notes"],
+                duration_minutes=data["duration_minutes"],
+                topic=data["topic"],
+                facilitator=data["facilitator"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        text = f"Added “{item.title}” to the agenda."
+        if item.facilitation_offer_id:
+            text += f" {item.facilitator}'s offer to lead this topic is marked used."
+        messages.success(self.request, text)
+        return redirect("meetings:agenda", campus=self.campus.slug, pk=self.get_meeting().pk)
+
+
+class AgendaItemActionView(CoordinatorRequiredMixin, MeetingMixin, View):
+    http_method_names = ["post"]
+    action = None
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        item = get_object_or_404(AgendaItem, meeting=meeting, pk=kwargs["item"])
+        try:
+            if self.action == "remove":
+                services.remove_agenda_item(item=item, by=request.user)
+                messages.success(request, f"Removed “{item.title}” from the agenda.")
+            else:
+                services.move_agenda_item(
+                    item=item, direction=request.POST.get("direction", ""), by=request.user
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
+
+
+# --- responses -----------------------------------------------------------------------------
+class RespondView(MemberRequiredMixin, MeetingMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        attendance = Attendance.objects.filter(meeting=meeting, user=request.user).first()
+        back = request.POST.get("next") == "list"
+        target = (
+            redirect("meetings:meeting_list", campus=self.campus.slug)
+            if back
+            else redirect(meeting)
+        )
+        if attendance is None:
+            messages.error(
+                request,
+                "You are not on the list for this meeting (you joined after it was scheduled, "
+                "or you are on leave).",
+            )
+            return target
+        form = RespondForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, "Choose attending or not attending; a note has at most 200 characters."
+            )
+            return target
+        try:
+            attendance = services.respond(
+                attendance=attendance,
+                response=form.cleaned_data["response"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return target
+        messages.success(
+            request,
+            f"Your response to “{meeting.title}”: {attendance.get_response_display().lower()}.",
+        )
+        return target
+
+
+@method_decorator(never_cache, name="dispatch")
+class RespondLinkView(View):
+    """Public: the one-click link from an e-mail. It shows only this meeting's title and time and
+    records the answer with one button (a GET never changes anything: mail scanners follow
+    links)."""
+
+    def get(self, request, token):
+        try:
+            attendance, response = services.attendance_for_token(token)
+        except services.RespondLinkError as error:
+            return render(
+                request, "meetings/respond_link_invalid.html", {"reason": str(error)}, status=400
+            )
+        return render(
+            request,
+            "meetings/respond_link.html",
+            {"attendance": attendance, "response": response, "link_meeting": attendance.meeting},
+        )
+
+    def post(self, request, token):
+        try:
+            attendance = services.respond_with_token(
+                token=token, note=request.POST.get("note", "")[:200]
+            )
+        except services.RespondLinkError as error:
+            return render(
+                request, "meetings/respond_link_invalid.html", {"reason": str(error)}, status=400
+            )
+        return render(
+            request,
+            "meetings/respond_link_done.html",
+            {"attendance": attendance, "link_meeting": attendance.meeting},
+        )
+
+
+# --- presence ------------------------------------------------------------------------------
+class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
+    template_name = "meetings/roster_edit.html"
+    choices = [
+        (value, label)
+        for value, label in Attendance.Presence.choices
+        if value != Attendance.Presence.UNRECORDED
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(rows=selectors.roster(meeting=self.get_meeting()), choices=self.choices)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        presences = {}
+        for key, value in request.POST.items():
+            if key.startswith("presence-"):
+                try:
+                    presences[int(key.removeprefix("presence-"))] = value
+                except ValueError:
+                    continue
+        try:
+            changed = services.record_presence(
+                meeting=meeting, presences=presences, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+        messages.success(request, f"Saved presence ({changed} changed).")
+        return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+
+
+class ConfirmedPresentView(CoordinatorRequiredMixin, MeetingMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        try:
+            changed = services.mark_confirmed_present(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Marked {changed} people who had confirmed as present.")
+        return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+
+
+class HistoryView(MemberRequiredMixin, TemplateView):
+    template_name = "meetings/attendance_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.attendance_history(user=self.request.user, campus=self.campus)
+        return context
+
+
+# --- minutes -------------------------------------------------------------------------------
+@method_decorator(never_cache, name="dispatch")
+class MinutesView(CampusMixin, MeetingMixin, TemplateView):
+    """Everyone on the campus reads the minutes; case-collaboration notes only the campus's
+    coordinators and those recorded present. Coordinators edit here too. Never cached."""
+
+    template_name = "meetings/minutes_detail.html"
+
+    def _minutes(self):
+        return (
+            Minutes.objects.filter(meeting=self.get_meeting()).select_related("updated_by").first()
+        )
+
+    def can_read_case_notes(self):
+        return selectors.can_read_case_notes(
+            user=self.request.user, meeting=self.get_meeting(), membership=self.membership
+        )
+
+    def _people(self):
+        return selectors.active_people(campus=self.campus)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        minutes = self._minutes()
+        case_notes = None
+        can_read_notes = self.can_read_case_notes()
+        if can_read_notes:
+            case_notes = CaseCollaborationNotes.objects.filter(meeting=meeting).first()
+        context.update(
+            minutes=minutes,
+            can_read_case_notes=can_read_notes,
+            case_notes=case_notes,
+            action_items=selectors.action_items(meeting=meeting),
+        )
+        if self.is_coordinator:
+            context.setdefault(
+                "minutes_form",
+                MinutesForm(
+                    initial={
+                        "version": minutes.version if minutes else 0,
+                        **{f: getattr(minutes, f) for f in services.MINUTES_FIELDS if minutes},
+                    },
+                    prefix="minutes",
+                ),
+            )
+            context.setdefault(
+                "action_form", ActionItemForm(people=self._people(), prefix="action")
+            )
+        if self.is_coordinator and can_read_notes:
+            context.setdefault(
+                "case_notes_form",
+                CaseNotesForm(
+                    initial={
+                        "version": case_notes.version if case_notes else 0,
+                        "text": case_notes.text if case_notes else "",
+                    },
+                    prefix="case",
+                ),
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.is_coordinator:
+            raise PermissionDenied("Only this campus's coordinators can write minutes.")
+        handler = {
+            "minutes": self._save_minutes,
+            "case_notes": self._save_case_notes,
+            "action_item": self._add_action_item,
+        }.get(request.POST.get("form"))
+        if handler is None:
+            messages.error(request, "Nothing to save.")
+            return self._back()
+        return handler()
+
+    def _back(self):
+        return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)
+
+    def _save_minutes(self):
+        form = MinutesForm(self.request.POST, prefix="minutes")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.save_minutes(
+                    meeting=self.get_meeting(),
+                    version=data["version"],
+                    by=self.request.user,
+                    **{f: data[f] for f in services.MINUTES_FIELDS},
+                )
+            except services.StaleMinutes as stale:
+                form = self._refreshed(MinutesForm, "minutes", stale)
+                return self.render_to_response(
+                    self.get_context_data(minutes_form=form, stale_minutes=stale.current)
+                )
+            messages.success(self.request, "Saved the minutes.")
+            return self._back()
+        return self.render_to_response(self.get_context_data(minutes_form=form))
+
+    def _save_case_notes(self):
+        if not self.can_read_case_notes():
+            raise PermissionDenied("Only this campus's coordinators can write these notes.")
+        form = CaseNotesForm(self.request.POST, prefix="case")
+        if form.is_valid():
+            try:
+                services.save_case_notes(
+                    meeting=self.get_meeting(),
+                    version=form.cleaned_data["version"],
+                    text=form.cleaned_data["text"],
+                    by=self.request.user,
+                )
+            except services.StaleCaseNotes as stale:
+                form = self._refreshed(CaseNotesForm, "case", stale)
+                return self.render_to_response(
+                    self.get_context_data(case_notes_form=form, stale_case_notes=True)
+                )
+            messages.success(self.request, "Saved the case-collaboration notes.")
+            return self._back()
+        return self.render_to_response(self.get_context_data(case_notes_form=form))
+
+    def _refreshed(self, form_class, prefix, stale):
+        data = self.request.POST.copy()
+        data[f"{prefix}-version"] = stale.current.version if stale.current else 0
+        form = form_class(data, prefix=prefix)
+        form.is_valid()
+        form.add_error(None, stale)
+        return form
+
+    def _add_action_item(self):
+        form = ActionItemForm(self.request.POST, people=self._people(), prefix="action")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_action_item(
+                    meeting=self.get_meeting(),
+                    text=data["text"],
+                    owner=data["owner"],
+                    due_on=data["due_on"],
+                    by=self.request.user,
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(self.request, "Added the action item.")
+                return self._back()
+        return self.render_to_response(self.get_context_data(action_form=form))
+
+
+class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
+        done = request.POST.get("done") == "1"
+        services.set_action_item_done(item=item, done=done, by=request.user)
+        messages.success(request, f"Marked “{item.text}” as {'done' if done else 'not done'}.")
+        return redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
+
+
+# --- suggestions ---------------------------------------------------------------------------
+class SuggestionListView(CampusMixin, FormView):
+    """Members suggest; coordinators see what is open and what was used."""
+
+    template_name = "meetings/suggestion_list.html"
+    form_class = SuggestionForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.is_coordinator:
+            context["suggestions"] = list(
+                DiscussionSuggestion.objects.filter(campus=self.campus).select_related(
+                    "author", "used_in"
+                )[:200]
+            )
+            context["next_meeting"] = (
+                selectors.meetings_for(campus=self.campus)
+                .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
+                .order_by("starts_at")
+                .first()
+            )
+        elif self.membership is not None:
+            context["own_suggestions"] = list(
+                DiscussionSuggestion.objects.filter(campus=self.campus, author=self.request.user)
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.membership is None:
+            raise PermissionDenied("Only members of this campus can make suggestions.")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.suggest(
+                campus=self.campus,
+                kind=data["kind"],
+                text=data["text"],
+                anonymous=data["is_anonymous"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Thank you: your suggestion is with the coordinators"
+            + (" (anonymously)." if data["is_anonymous"] else "."),
+        )
+        return redirect("meetings:suggestion_list", campus=self.campus.slug)
+
+
+class SuggestionUseView(CoordinatorRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        suggestion = get_object_or_404(DiscussionSuggestion, campus=self.campus, pk=kwargs["pk"])
+        meeting = None
+        if request.POST.get("meeting"):
+            meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus), pk=request.POST["meeting"]
+            )
+        try:
+            services.mark_suggestion_used(suggestion=suggestion, meeting=meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Marked the suggestion used.")
+        if meeting is not None:
+            return redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
+        return redirect("meetings:suggestion_list", campus=self.campus.slug)
+
+
+# --- calendar ------------------------------------------------------------------------------
+class MeetingIcsView(CampusMixin, MeetingMixin, View):
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        own = Attendance.objects.filter(meeting=meeting, user=request.user).first()
+        body = calendar.meeting_calendar(meeting=meeting, attendance=own)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return response
+
+
+class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
+    template_name = "meetings/calendar_feed.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        feed = services.calendar_feed_for(user=self.request.user)
+        context["feed_url"] = absolute_url(feed.get_absolute_url())
+        context["feed"] = feed
+        return context
+
+
+class CalendarFeedResetView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        services.reset_calendar_feed(user=request.user)
+        messages.success(
+            request,
+            "Your calendar address is new; the old one no longer works. "
+            "Subscribe again with the address below.",
+        )
+        return redirect("meetings:calendar_feed_settings")
+
+
+@never_cache
+def calendar_feed(request, token):
+    """Public, private: the secret address a calendar application subscribes to."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        return HttpResponse(
+            "This calendar address is not valid (it may have been reset).",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    body = calendar.feed_calendar(user=feed.user, meetings=selectors.feed_meetings(user=feed.user))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

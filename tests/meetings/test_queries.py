@@ -1,0 +1,175 @@
+"""Each page takes a fixed number of queries whatever the number of members or meetings."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from meetings import services
+from meetings.models import Attendance
+from tests.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    MembershipFactory,
+    TopicFactory,
+)
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, campus, membership and the navigation's campuses are part of every page.
+LIST_QUERIES = 12
+DETAIL_QUERIES = 13
+ROSTER_QUERIES = 10
+HISTORY_QUERIES = 9
+AGENDA_QUERIES = 14
+SUGGESTIONS_QUERIES = 10
+MINUTES_QUERIES = 13
+FEED_QUERIES = 3
+
+
+def _members(world, count):
+    for _ in range(count - 3):  # the world has a coordinator, a peer and a partner
+        MembershipFactory(campus=world.campus)
+
+
+def _meetings(world, count, now):
+    """`count` meetings, half past and half upcoming, everyone expected; some responses."""
+    topic = TopicFactory()
+    meetings = []
+    for i in range(count):
+        starts = local(2026, 9, 2) + dt.timedelta(days=i)
+        meetings.append(
+            services.schedule_meeting(
+                campus=world.campus,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=1),
+                title=f"Meeting {i}",
+                location="Room 1",
+                by=world.coordinator,
+            )
+        )
+    services.add_agenda_item(
+        meeting=meetings[0], kind="training", title="", topic=topic, facilitator=world.peer, by=None
+    )
+    for m in meetings[::2]:
+        services.respond(attendance=m.attendances.get(user=world.peer), response="attending")
+    if count > 1:
+        MeetingFactory(campus=world.campus, title="Cancelled one", status="scheduled")
+    now.move_to(local(2026, 9, 2) + dt.timedelta(days=count // 2, hours=3))
+    return meetings
+
+
+@pytest.mark.parametrize(("members", "meetings"), [(5, 3), (200, 60)])
+@pytest.mark.parametrize("role", ["coordinator", "peer"])
+def test_meeting_list_queries(
+    client, world, now, django_assert_num_queries, members, meetings, role
+):
+    _members(world, members)
+    _meetings(world, meetings, now)
+    client.force_login(getattr(world, role))
+    url = reverse("meetings:meeting_list", kwargs={"campus": world.campus.slug})
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(url)
+    assert len(response.context["upcoming"]) + len(response.context["past"]) == meetings + (
+        1 if meetings > 1 else 0
+    )
+
+
+@pytest.mark.parametrize(("members", "agenda_items"), [(5, 0), (200, 20)])
+def test_meeting_page_queries(client, world, now, django_assert_num_queries, members, agenda_items):
+    _members(world, members)
+    [meeting] = _meetings(world, 1, now)
+    now.move_to(local(2026, 9, 1, 9))
+    for i in range(agenda_items):
+        AgendaItemFactory(meeting=meeting, position=6 + i, facilitator=world.partner)
+    client.force_login(world.coordinator)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(meeting.get_absolute_url())
+    assert sum(len(v) for v in response.context["responses"].values()) == members
+
+
+@pytest.mark.parametrize("members", [5, 200])
+def test_roster_queries(client, world, now, django_assert_num_queries, members):
+    _members(world, members)
+    [meeting] = _meetings(world, 1, now)
+    client.force_login(world.coordinator)
+    url = reverse("meetings:roster", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
+    with django_assert_num_queries(ROSTER_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == members
+
+
+@pytest.mark.parametrize("meetings", [3, 60])
+def test_history_queries(client, world, now, django_assert_num_queries, meetings):
+    _meetings(world, meetings, now)
+    client.force_login(world.peer)
+    url = reverse("meetings:attendance_history", kwargs={"campus": world.campus.slug})
+    with django_assert_num_queries(HISTORY_QUERIES):
+        response = client.get(url)
+    assert len(response.context["rows"]) == meetings
+    assert Attendance.objects.filter(user=world.peer).count() == meetings
+
+
+@pytest.mark.parametrize(("suggestions", "offers"), [(2, 1), (40, 15)])
+def test_agenda_page_queries(client, world, now, django_assert_num_queries, suggestions, offers):
+    from tests.factories import DiscussionSuggestionFactory, FacilitationOfferFactory
+
+    _members(world, 5 + offers)
+    [meeting] = _meetings(world, 1, now)
+    now.move_to(local(2026, 9, 1, 9))
+    for _ in range(suggestions):
+        DiscussionSuggestionFactory(campus=world.campus)
+    DiscussionSuggestionFactory(campus=world.campus, is_anonymous=False, author=world.peer)
+    people = [m.user for m in world.campus.memberships.select_related("user")][:offers]
+    for person in people:
+        FacilitationOfferFactory(campus=world.campus, user=person)
+    client.force_login(world.coordinator)
+    url = reverse("meetings:agenda", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
+    with django_assert_num_queries(AGENDA_QUERIES):
+        response = client.get(url)
+    assert len(response.context["suggestions"]) == suggestions + 1
+    assert len(response.context["offers"]) == offers
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_suggestion_list_queries(client, world, now, django_assert_num_queries, count):
+    from tests.factories import DiscussionSuggestionFactory
+
+    for i in range(count):
+        DiscussionSuggestionFactory(
+            campus=world.campus, is_anonymous=i % 2 == 0, author=None if i % 2 == 0 else world.peer
+        )
+    client.force_login(world.coordinator)
+    url = reverse("meetings:suggestion_list", kwargs={"campus": world.campus.slug})
+    with django_assert_num_queries(SUGGESTIONS_QUERIES):
+        response = client.get(url)
+    assert len(response.context["suggestions"]) == count
+
+
+@pytest.mark.parametrize(("members", "actions"), [(5, 1), (200, 30)])
+def test_minutes_page_queries(client, world, now, django_assert_num_queries, members, actions):
+    from tests.factories import ActionItemFactory
+
+    _members(world, members)
+    [meeting] = _meetings(world, 1, now)
+    services.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
+    services.save_case_notes(meeting=meeting, version=0, text="Notes", by=world.coordinator)
+    for _ in range(actions):
+        ActionItemFactory(meeting=meeting, owner=world.partner)
+    client.force_login(world.coordinator)
+    url = reverse("meetings:minutes", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
+    with django_assert_num_queries(MINUTES_QUERIES):
+        response = client.get(url)
+    assert len(response.context["action_items"]) == actions
+
+
+@pytest.mark.parametrize("meetings", [3, 60])
+def test_calendar_feed_queries(client, world, now, django_assert_num_queries, meetings):
+    _meetings(world, meetings, now)
+    token = services.calendar_feed_for(user=world.peer).token
+    url = reverse("meetings:calendar_feed", kwargs={"token": token})
+    with django_assert_num_queries(FEED_QUERIES):
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == meetings + (1 if meetings > 1 else 0)
