@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -154,12 +155,13 @@ NETWORK_BROKER_TRANSPORT_OPTIONS = {
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -176,6 +178,7 @@ HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "copractice.heartbeat", "schedule": HEARTBEAT_SECONDS},
     "sweep-outbox": {"task": "copractice.sweep_outbox", "schedule": 60.0},
+    "check-meeting-gaps": {"task": "meetings.check_meeting_gaps", "schedule": crontab(minute=0)},
 }
 
 # --- front end -----------------------------------------------------------------------------
