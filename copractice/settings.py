@@ -179,6 +179,14 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "copractice.heartbeat", "schedule": HEARTBEAT_SECONDS},
     "sweep-outbox": {"task": "copractice.sweep_outbox", "schedule": 60.0},
     "check-meeting-gaps": {"task": "meetings.check_meeting_gaps", "schedule": crontab(minute=0)},
+    "send-meeting-reminders": {
+        "task": "meetings.send_meeting_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
+    "send-presence-nudges": {
+        "task": "meetings.send_presence_nudges",
+        "schedule": crontab(minute=30),
+    },
 }
 
 # --- front end -----------------------------------------------------------------------------

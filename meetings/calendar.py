@@ -76,6 +76,24 @@ def meeting_calendar(*, meeting: Meeting, attendance: Attendance | None) -> byte
     return cal.to_ical()
 
 
+def invitation_calendar(*, meetings: list[Meeting], attendances: dict, method: str) -> str:
+    """The .ics an e-mail carries: METHOD:REQUEST for an invitation or a change (SEQUENCE tells
+    calendars which version is newer), METHOD:CANCEL for a cancellation. Same UID throughout."""
+    from django.conf import settings
+    from django.core.mail.message import sanitize_address
+
+    cal = _calendar(meetings[0].campus.name, method=method)
+    organizer = vCalAddress(
+        "mailto:" + sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8").split("<")[-1].strip(">")
+    )
+    organizer.params["cn"] = f"CoPractice, {meetings[0].campus.name}"
+    for meeting in meetings:
+        event = meeting_event(meeting=meeting, attendance=attendances.get(meeting.pk))
+        event.add("organizer", organizer, encode=0)
+        cal.add_component(event)
+    return cal.to_ical().decode()
+
+
 def feed_calendar(*, user, meetings: list[Meeting]) -> bytes:
     """Meetings with `own_attendances` prefetched (meetings.selectors.feed_meetings)."""
     cal = _calendar("Community of practice meetings")

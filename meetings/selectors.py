@@ -9,6 +9,7 @@ from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES
 from training.models import FacilitationOffer
 
+from . import services
 from .models import (
     ActionItem,
     AgendaItem,
@@ -16,7 +17,6 @@ from .models import (
     DiscussionSuggestion,
     Meeting,
 )
-from .services import respond_token
 
 PAST_MEETINGS_SHOWN = 50
 
@@ -215,7 +215,7 @@ def feed_meetings(*, user) -> list[Meeting]:
 def respond_url(*, attendance: Attendance, response: str) -> str:
     """An absolute one-click link for e-mails (the notifications issue): signed, bound to this
     person, this meeting and this answer, expiring after 30 days or when the meeting starts."""
-    token = respond_token(attendance=attendance, response=response)
+    token = services.respond_token(attendance=attendance, response=response)
     return absolute_url(reverse("meetings:respond_link", kwargs={"token": token}))
 
 

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members.models import Campus, Membership
 from training.models import FacilitationOffer, Topic
 
+from . import notifications
 from .models import (
     ActionItem,
     AgendaItem,
@@ -236,6 +237,7 @@ def schedule_meeting(
     )
     _initial_agenda(meeting=meeting, agenda=agenda, previous=previous, by=by)
     _create_attendance(meetings=[meeting], user_ids=_active_member_ids(campus), by=by)
+    notifications.notify_scheduled(meetings=[meeting])
     return meeting
 
 
@@ -348,6 +350,7 @@ def schedule_series(
         _initial_agenda(meeting=meeting, agenda=agenda, previous=previous, by=by)
         meetings.append(meeting)
     _create_attendance(meetings=meetings, user_ids=_active_member_ids(campus), by=by)
+    notifications.notify_scheduled(meetings=meetings)
     return meetings
 
 
@@ -428,6 +431,7 @@ def update_meeting(
     new_local = starts_at.astimezone(campus.tz)
     day_shift = new_local.date() - old_local.date()
     duration = ends_at - starts_at
+    changed = []
     for target in targets:
         if target is current:
             new_start, new_end = starts_at, ends_at
@@ -450,6 +454,7 @@ def update_meeting(
         target.location, target.online_link = location.strip(), online_link.strip()
         if moved or place_changed:
             target.sequence += 1
+            changed.append(target)
         if target is not current:
             target.version += 1
         _check_place(target)
@@ -457,6 +462,8 @@ def update_meeting(
         _by(target, by).save()
         if moved:
             _ask_to_respond_again(meeting=target, by=by)
+    if changed:
+        notifications.notify_changed(meetings=changed)
     return targets
 
 
@@ -494,6 +501,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by) -> Meeting:
     meeting.version += 1
     meeting.full_clean()
     _by(meeting, by).save()
+    notifications.notify_cancelled(meeting=meeting)
     return meeting
 
 

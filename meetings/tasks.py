@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import notifications
 from .reminders import check_meeting_gaps
 
 
@@ -7,3 +8,13 @@ from .reminders import check_meeting_gaps
 def check_meeting_gaps_task():
     """Hourly: each campus, in its own time zone, gets the gap reminders now due."""
     return [str(decision) for decision in check_meeting_gaps() if decision.outcome == "sent"]
+
+
+@shared_task(name="meetings.send_meeting_reminders")
+def send_meeting_reminders_task():
+    return notifications.send_meeting_reminders()
+
+
+@shared_task(name="meetings.send_presence_nudges")
+def send_presence_nudges_task():
+    return notifications.send_presence_nudges()

@@ -97,3 +97,32 @@ def test_beat_reaches_a_worker_process_through_redis(redis_broker, tmp_path, cli
     assert health["database"] == "ok"
     assert health["heartbeat"]["beats"] >= 2
     assert health["heartbeat"]["fresh"] is True
+
+
+def test_outbox_mail_is_delivered_by_a_real_worker_despite_smtp_failures(
+    redis_broker, world, settings, monkeypatch
+):
+    """SMTP refuses twice; the worker retries through Redis; the e-mail arrives exactly once."""
+    from django.core import mail
+
+    from copractice import outbox
+    from copractice.models import OutboundEmail
+    from members import services
+    from tests.outbox_backends import FlakySMTPBackend
+
+    settings.EMAIL_BACKEND = "tests.outbox_backends.FlakySMTPBackend"
+    monkeypatch.setattr(FlakySMTPBackend, "failures", 2)
+    monkeypatch.setattr(FlakySMTPBackend, "refused", 0)
+    monkeypatch.setattr(outbox, "BACKOFF", [0.5, 0.5, 0.5])
+    mail.outbox = []
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        services.invite_member(
+            campus=world.campus,
+            email="new@example.edu",
+            role="peer_supporter",
+            by=world.coordinator,
+        )
+        assert _wait_for(lambda: OutboundEmail.objects.filter(status="sent").exists())
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == ("sent", 3)
+    assert [m.to for m in mail.outbox] == [["new@example.edu"]]

@@ -18,6 +18,14 @@ from .conftest import local
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_invitations(monkeypatch):
+    """These tests count a page's queries; rendering thousands of invitations while setting up
+    60 meetings for 200 people would only slow them (invitations have their own tests)."""
+    monkeypatch.setattr(services.notifications, "notify_scheduled", lambda **kwargs: 0)
+
+
 # Session, user, campus, membership and the navigation's campuses are part of every page.
 LIST_QUERIES = 12
 DETAIL_QUERIES = 13
