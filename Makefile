@@ -16,13 +16,15 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Local use: DEBUG on, SQLite in var/, the filesystem broker, e-mail printed to the console.
+# Local use: DEBUG on, SQLite in var/, the filesystem broker, e-mail written to var/mail/.
 run: export DEBUG ?= true
+run: export EMAIL_URL ?= filemail://$(CURDIR)/var/mail
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat. Ctrl-C stops everything."
+	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat; e-mail goes to var/mail/."
+	@echo "Ctrl-C stops everything."
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A copractice worker --beat --pool=solo --loglevel=INFO \
 		--schedule=var/celerybeat-schedule & \

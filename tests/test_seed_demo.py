@@ -1,0 +1,29 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from copractice.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
+from meetings.models import Attendance, Meeting
+from members.models import Campus, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_once_and_its_logins_work(client):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = (Campus.objects.count(), Meeting.objects.count(), Attendance.objects.count())
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert (Campus.objects.count(), Meeting.objects.count(), Attendance.objects.count()) == first
+    assert "Demo data loaded." in out.getvalue()
+    assert "Demo data is already loaded." in again.getvalue()
+    assert f"password for all: {DEMO_PASSWORD}" in again.getvalue()
+    assert Membership.objects.filter(campus__slug="riverside", status="active").count() == 10
+    held = Meeting.objects.filter(attendances__presence="present").distinct().count()
+    assert held == 2
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    for email, _name, _role in DEMO_PEOPLE:
+        assert email in again.getvalue()
+        assert client.login(email=email, password=DEMO_PASSWORD), email
