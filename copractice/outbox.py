@@ -42,12 +42,40 @@ def queue_email(
     ics: str = "",
     sensitive: bool = False,
 ) -> OutboundEmail | None:
+    """Render `<template>.txt` and `.html` and queue them (see `queue_message`)."""
+    context = {**context, "site_url": settings.SITE_URL, "campus": campus}
+    return queue_message(
+        key=key,
+        kind=kind,
+        to=to,
+        subject=f"[CoPractice] {subject}",
+        body_text=render_to_string(f"{template}.txt", context),
+        body_html=render_to_string(f"{template}.html", context),
+        campus=campus,
+        user=user,
+        ics=ics,
+        sensitive=sensitive,
+    )
+
+
+def queue_message(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    campus=None,
+    user=None,
+    ics: str = "",
+    sensitive: bool = False,
+) -> OutboundEmail | None:
     """Write the e-mail to the outbox (once per key) and deliver it after the commit.
 
     Call it inside the transaction of the change that causes it. Returns None when an e-mail
     with this key exists already.
     """
-    context = {**context, "site_url": settings.SITE_URL, "campus": campus}
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
@@ -56,9 +84,9 @@ def queue_email(
                 campus=campus,
                 user=user,
                 to=to,
-                subject=f"[CoPractice] {subject}",
-                body_text=render_to_string(f"{template}.txt", context),
-                body_html=render_to_string(f"{template}.html", context),
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
                 ics=ics,
                 sensitive=sensitive,
                 next_attempt_at=timezone.now(),
