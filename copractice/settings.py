@@ -243,6 +243,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# bench/run.py only: routes /bench/floor/, the reference page of the load benchmark.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
 ADMINS = [("Site admins", e) for e in env.list("ADMIN_EMAILS", default=[])]
 
 LOGGING = {

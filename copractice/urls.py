@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,4 +12,9 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("training.urls")),
     path("", include("meetings.urls")),
+    path("", include("meetings.report_urls")),
 ]
+
+if settings.BENCH_FLOOR:
+    # The benchmark's reference page; never routed in a normal deployment (bench/run.py).
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))

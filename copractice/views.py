@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from members.selectors import campuses_for
+from members.models import Campus
+from members.selectors import campuses_for, membership_for
 
 from .models import Heartbeat
 
@@ -15,14 +16,18 @@ CURRENT_CAMPUS_SESSION_KEY = "current_campus"
 
 @login_required
 def home(request):
-    """Send each person to their current campus; site admins without one see every campus."""
+    """Send each person to their current campus: coordinators (and site admins) to its
+    dashboard, everyone else to their own page; site admins without a campus see every one."""
     campuses = campuses_for(request.user)
     current = request.session.get(CURRENT_CAMPUS_SESSION_KEY)
     campus = campuses.filter(slug=current).first() if current else None
     if campus is None and not request.user.is_superuser:
         campus = campuses.first()
     if campus is not None:
-        return redirect(campus)
+        membership = membership_for(user=request.user, campus=campus)
+        if request.user.is_superuser or (membership and membership.is_coordinator):
+            return redirect("reports:dashboard", campus=campus.slug)
+        return redirect("reports:my_page", campus=campus.slug)
     return render(request, "home.html", {"all_campuses": campuses})
 
 
@@ -44,3 +49,11 @@ def health(request):
             },
         }
     )
+
+
+def bench_floor(request):
+    """The load benchmark's floor: one indexed query through the whole middleware stack, so that
+    every page can be compared with what the stack itself costs. Routed only when
+    settings.BENCH_FLOOR is on (bench/run.py)."""
+    found = Campus.objects.filter(pk=1).exists()
+    return HttpResponse(f"floor {int(found)}\n", content_type="text/plain; charset=utf-8")

@@ -3,8 +3,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from meetings.models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
 from members.models import Campus, Invitation, Membership, hash_token
-from training.models import FacilitationOffer, Topic
+from training.models import FacilitationOffer, Topic, TopicReference
 
 PASSWORD = "a-long-test-password-42"
 
@@ -79,4 +80,86 @@ class FacilitationOfferFactory(factory.django.DjangoModelFactory):
     note = "I would like to lead this."
 
 
+class TopicReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicReference
+
+    topic = factory.SubFactory(TopicFactory)
+    citation = factory.Sequence(lambda n: f"Author {n}, A useful guide (2024)")
+    url = ""
+    position = factory.Sequence(lambda n: n)
+
+
+class CatalogueEditorFactory(UserFactory):
+    """Someone in the "Catalogue editors" group (created by training's data migration; created
+    again here because transactional tests flush it away)."""
+
+    @factory.post_generation
+    def catalogue_editor(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group, Permission
+
+            group, _ = Group.objects.get_or_create(name="Catalogue editors")
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="training", codename="edit_catalogue"
+                )
+            )
+            obj.groups.add(group)
+
+
 # --- meetings ---
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A scheduled meeting a week from now, 17:00 to 18:30 UTC. No attendance rows: use
+    `meetings.services.schedule_meeting` when the test is about who is expected."""
+
+    class Meta:
+        model = Meeting
+
+    campus = factory.SubFactory(CampusFactory)
+    title = factory.Sequence(lambda n: f"Community of practice {n}")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timezone.timedelta(days=7)).replace(
+            hour=17, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timezone.timedelta(minutes=90))
+    location = "Student Centre, room 204"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = AgendaItem.Kind.OTHER
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"Action {n}")
+
+
+class DiscussionSuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DiscussionSuggestion
+
+    campus = factory.SubFactory(CampusFactory)
+    kind = DiscussionSuggestion.Kind.IDEA
+    text = "Could we try a walking meeting in spring?"
+    is_anonymous = True
+    author = None
+    submitted_on = factory.LazyFunction(timezone.localdate)

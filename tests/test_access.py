@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from .factories import InvitationFactory, TopicFactory
+from .factories import (
+    ActionItemFactory,
+    DiscussionSuggestionFactory,
+    FacilitationOfferFactory,
+    InvitationFactory,
+    TopicFactory,
+)
 
 ROLES = ["anonymous", "peer", "partner", "coordinator", "other_coordinator", "admin"]
 
@@ -32,6 +38,8 @@ CAMPUS_MEMBERS = expect()  # everyone on the campus, site admins too; other camp
 COORDINATORS = expect(peer=403, partner=403)
 PUBLIC = expect(anonymous=200, other=200)
 LOGGED_IN = expect(other=200)
+MEMBERS = expect(admin=403)  # people who take part; site admins see but do not take part
+COORDINATOR_POST = expect(peer=403, partner=403, coordinator=302, admin=302)
 
 
 def campus_kwargs(w):
@@ -45,6 +53,57 @@ def invitation_kwargs(w):
 def invitation_token_kwargs(w):
     InvitationFactory(campus=w.campus, token="the-token")
     return {"token": "the-token"}
+
+
+def _meeting(w):
+    from django.utils import timezone
+
+    from meetings.services import schedule_meeting
+
+    starts_at = timezone.now() + timezone.timedelta(days=3)
+    return schedule_meeting(
+        campus=w.campus,
+        starts_at=starts_at,
+        ends_at=starts_at + timezone.timedelta(hours=1),
+        title="Monthly meeting",
+        location="Room 1",
+        by=w.coordinator,
+    )
+
+
+def meeting_kwargs(w):
+    return {"campus": w.campus.slug, "pk": _meeting(w).pk}
+
+
+def agenda_item_kwargs(w):
+    meeting = _meeting(w)
+    return {"campus": w.campus.slug, "pk": meeting.pk, "item": meeting.agenda_items.first().pk}
+
+
+def action_item_kwargs(w):
+    meeting = _meeting(w)
+    return {
+        "campus": w.campus.slug,
+        "pk": meeting.pk,
+        "item": ActionItemFactory(meeting=meeting).pk,
+    }
+
+
+def suggestion_kwargs(w):
+    return {"campus": w.campus.slug, "pk": DiscussionSuggestionFactory(campus=w.campus).pk}
+
+
+def feed_kwargs(w):
+    from meetings.services import calendar_feed_for
+
+    return {"token": calendar_feed_for(user=w.peer).token}
+
+
+def respond_link_kwargs(w):
+    from meetings.services import respond_token
+
+    attendance = _meeting(w).attendances.get(user=w.peer)
+    return {"token": respond_token(attendance=attendance, response="attending")}
 
 
 @dataclass
@@ -62,6 +121,8 @@ TABLE = [
     Row("health", PUBLIC),
     # --- members ---
     Row("members:campus_home", CAMPUS_MEMBERS, campus_kwargs),
+    Row("members:campus_settings", COORDINATORS, campus_kwargs),
+    Row("members:notice_list", COORDINATORS, campus_kwargs),
     Row("members:member_list", COORDINATORS, campus_kwargs),
     Row("members:member_invite", COORDINATORS, campus_kwargs),
     Row(
@@ -90,7 +151,102 @@ TABLE = [
     # --- training ---
     Row("training:topic_list", LOGGED_IN),
     Row("training:topic_detail", LOGGED_IN, lambda w: {"pk": TopicFactory().pk}),
+    # Editing the catalogue takes the training.edit_catalogue permission: of these roles only
+    # site admins have it (catalogue editors are tested in tests/training/test_views.py).
+    Row("training:topic_create", expect(peer=403, partner=403, coordinator=403, other=403)),
+    Row(
+        "training:topic_edit",
+        expect(peer=403, partner=403, coordinator=403, other=403),
+        lambda w: {"pk": TopicFactory().pk},
+    ),
+    Row(
+        "training:topic_archive",
+        expect(peer=403, partner=403, coordinator=403, other=403, admin=302),
+        lambda w: {"pk": TopicFactory().pk},
+        method="post",
+    ),
+    Row(
+        "training:topic_restore",
+        expect(peer=403, partner=403, coordinator=403, other=403, admin=302),
+        lambda w: {"pk": TopicFactory(is_archived=True).pk},
+        method="post",
+    ),
+    Row(
+        "training:topic_delete",
+        expect(peer=403, partner=403, coordinator=403, other=403),
+        lambda w: {"pk": TopicFactory().pk},
+    ),
+    Row("training:offer_list", COORDINATORS, campus_kwargs),
+    # Members offer; a site admin who is not a member of the campus cannot offer there.
+    Row(
+        "training:offer_create",
+        expect(admin=403),
+        lambda w: {"campus": w.campus.slug, "pk": TopicFactory().pk},
+    ),
+    # Only the person who offered withdraws: here the peer supporter's offer.
+    Row(
+        "training:offer_withdraw",
+        expect(peer=302, partner=404, coordinator=404, admin=403),
+        lambda w: {
+            "campus": w.campus.slug,
+            "pk": FacilitationOfferFactory(campus=w.campus, user=w.peer).pk,
+        },
+        method="post",
+    ),
     # --- meetings ---
+    Row("meetings:meeting_list", CAMPUS_MEMBERS, campus_kwargs),
+    Row("meetings:meeting_create", COORDINATORS, campus_kwargs),
+    Row("meetings:series_create", COORDINATORS, campus_kwargs),
+    Row("meetings:attendance_history", MEMBERS, campus_kwargs),
+    Row("meetings:suggestion_list", CAMPUS_MEMBERS, campus_kwargs),
+    Row("meetings:suggestion_use", COORDINATOR_POST, suggestion_kwargs, method="post"),
+    Row("meetings:meeting_detail", CAMPUS_MEMBERS, meeting_kwargs),
+    Row("meetings:meeting_edit", COORDINATORS, meeting_kwargs),
+    Row("meetings:meeting_cancel", COORDINATORS, meeting_kwargs),
+    Row(
+        "meetings:meeting_respond",
+        expect(peer=302, partner=302, coordinator=302, admin=403),
+        meeting_kwargs,
+        method="post",
+        data=lambda w: {"response": "attending"},
+    ),
+    Row("meetings:agenda", COORDINATORS, meeting_kwargs),
+    Row(
+        "meetings:agenda_item_move",
+        COORDINATOR_POST,
+        agenda_item_kwargs,
+        method="post",
+        data=lambda w: {"direction": "down"},
+    ),
+    Row("meetings:agenda_item_remove", COORDINATOR_POST, agenda_item_kwargs, method="post"),
+    Row("meetings:roster", COORDINATORS, meeting_kwargs),
+    Row("meetings:roster_confirmed_present", COORDINATOR_POST, meeting_kwargs, method="post"),
+    Row("meetings:minutes", CAMPUS_MEMBERS, meeting_kwargs),
+    Row(
+        "meetings:action_item_done",
+        COORDINATOR_POST,
+        action_item_kwargs,
+        method="post",
+        data=lambda w: {"done": "1"},
+    ),
+    Row("meetings:meeting_ics", CAMPUS_MEMBERS, meeting_kwargs),
+    Row("meetings:calendar_feed_settings", LOGGED_IN),
+    Row(
+        "meetings:calendar_feed_reset",
+        expect(peer=302, partner=302, coordinator=302, other=302, admin=302),
+        method="post",
+    ),
+    Row("meetings:calendar_feed", PUBLIC, feed_kwargs),
+    Row("meetings:respond_link", PUBLIC, respond_link_kwargs),
+    # --- reports ---
+    Row("reports:dashboard", COORDINATORS, campus_kwargs),
+    Row("reports:my_page", MEMBERS, campus_kwargs),
+    Row("reports:attendance_csv", COORDINATORS, campus_kwargs),
+    Row("reports:meeting_attendance_csv", COORDINATORS, meeting_kwargs),
+    Row("reports:training_csv", COORDINATORS, campus_kwargs),
+    Row("reports:topics_csv", COORDINATORS, campus_kwargs),
+    # Site admins only; a logged-in non-admin is refused (there is no campus to hide).
+    Row("reports:overview", expect(peer=403, partner=403, coordinator=403, other=403)),
 ]
 
 # allauth's own pages are tested by allauth; a few we rely on are checked here too.

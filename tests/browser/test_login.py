@@ -13,7 +13,8 @@ def test_login_page_is_accessible(page, live_server):
 
 def test_coordinator_logs_in_and_sees_members(login, world, live_server):
     page = login(world.coordinator)
-    assert page.url == f"{live_server.url}/c/{world.campus.slug}/"
+    assert page.url == f"{live_server.url}/c/{world.campus.slug}/dashboard/"
+    page.get_by_role("link", name="Campus", exact=True).click()
     assert page.get_by_role("heading", name=world.campus.name).is_visible()
     assert page.get_by_role("cell", name=world.peer.email).is_visible()
     assert_accessible(page)
@@ -27,6 +28,7 @@ def test_wrong_password_is_refused_with_a_message(login, world, live_server):
 
 def test_coordinator_invites_a_member_in_the_browser(login, world, live_server, mailoutbox):
     page = login(world.coordinator)
+    page.get_by_role("link", name="Campus", exact=True).click()
     page.get_by_role("link", name="Invite someone").first.click()
     page.get_by_label("E-mail address").fill("new.person@example.edu")
     page.get_by_label("Role").select_option("peer_supporter")

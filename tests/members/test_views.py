@@ -13,7 +13,7 @@ def test_login_lands_on_current_campus_page(client, world):
     )
     assert response.status_code == 302
     response = client.get(response.url, follow=True)
-    assert response.redirect_chain[-1][0] == "/c/riverside/"
+    assert response.redirect_chain[-1][0] == "/c/riverside/me/"
     assert "Your role: Peer supporter" in response.content.decode()
 
 
@@ -34,9 +34,9 @@ def test_home_remembers_the_campus_last_visited(client, world):
     MembershipFactory(user=world.peer, campus=world.other_campus)
     client.force_login(world.peer)
     client.get(reverse("members:campus_home", kwargs={"campus": "hillside"}))
-    assert client.get(reverse("home")).url == "/c/hillside/"
+    assert client.get(reverse("home")).url == "/c/hillside/me/"
     client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
-    assert client.get(reverse("home")).url == "/c/riverside/"
+    assert client.get(reverse("home")).url == "/c/riverside/me/"
 
 
 def test_campus_switcher_lists_only_own_campuses(client, world):
@@ -317,3 +317,20 @@ def test_member_pages_queries_do_not_grow(
     with django_assert_num_queries(6):
         response = coordinator_client.get("/c/riverside/")
     assert len(response.context["members"]) == count + 3
+
+
+def test_password_reset_mail_goes_through_the_outbox(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from copractice.models import OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": world.peer.email})
+    assert response.status_code == 302
+    email = OutboundEmail.objects.get(to=world.peer.email)
+    assert (email.kind, email.sensitive) == ("account_password_reset_key", True)
+    assert len(mailoutbox) == 1
+    link = next(
+        line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line
+    )
+    assert client.get(link.strip().replace("http://testserver", ""), follow=True).status_code == 200

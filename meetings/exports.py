@@ -1,0 +1,196 @@
+"""CSV exports for coordinators: attendance (one meeting, or a date range), each member's
+training record, topic coverage.
+
+Every cell goes through `inert`, so that a spreadsheet never runs a value as a formula. The
+case-collaboration notes are never read here (this module does not import their model); neither
+are the minutes. Each export takes a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.utils import timezone
+
+from members.models import Campus, Membership
+from members.selectors import VISIBLE_STATUSES
+
+from . import reports
+from .models import AgendaItem, Attendance, Meeting
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ATTENDANCE_HEADER = [
+    "meeting_id",
+    "meeting_date",
+    "meeting_start",
+    "meeting_title",
+    "meeting_status",
+    "name",
+    "email",
+    "role",
+    "response",
+    "response_note",
+    "presence",
+]
+TRAINING_HEADER = [
+    "name",
+    "email",
+    "role",
+    "meeting_date",
+    "meeting_title",
+    "topic",
+    "item_title",
+    "attended",
+    "facilitated",
+]
+TOPICS_HEADER = [
+    "topic",
+    "archived",
+    "refresh_interval_months",
+    "times_covered",
+    "last_covered",
+    "state",
+]
+
+
+def inert(value) -> str:
+    """The cell as text; one starting with = + - @, a tab or a carriage return gets a leading
+    single quote, so that a spreadsheet shows it instead of evaluating it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([inert(cell) for cell in row])
+    return out.getvalue()
+
+
+def _roles(campus: Campus) -> dict[int, str]:
+    return {
+        user_id: Membership.Role(role).label
+        for user_id, role in Membership.objects.filter(campus=campus).values_list("user_id", "role")
+    }
+
+
+def _attendance_rows(campus: Campus, attendances) -> list[list]:
+    roles = _roles(campus)
+    tz = campus.tz
+    rows = []
+    for a in attendances.select_related("meeting", "user").order_by(
+        "meeting__starts_at", "meeting_id", "user__name", "user__email"
+    ):
+        local = a.meeting.starts_at.astimezone(tz)
+        rows.append(
+            [
+                a.meeting_id,
+                local.date().isoformat(),
+                local.strftime("%H:%M"),
+                a.meeting.title,
+                a.meeting.get_status_display(),
+                a.user.name,
+                a.user.email,
+                roles.get(a.user_id, ""),
+                a.get_response_display(),
+                a.response_note,
+                a.get_presence_display(),
+            ]
+        )
+    return rows
+
+
+def meeting_attendance_csv(*, meeting: Meeting) -> str:
+    """A row per person expected at the meeting. Two queries."""
+    return to_csv(
+        ATTENDANCE_HEADER,
+        _attendance_rows(meeting.campus, Attendance.objects.filter(meeting=meeting)),
+    )
+
+
+def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
+    """A row per person per meeting, for the meetings (cancelled ones too, marked so) that start
+    between `start` and `end` inclusive, in the campus's time zone. Two queries."""
+    tz = campus.tz
+    attendances = Attendance.objects.filter(
+        meeting__campus=campus,
+        meeting__starts_at__gte=reports.local_midnight(start, tz),
+        meeting__starts_at__lt=reports.local_midnight(end + dt.timedelta(days=1), tz),
+    )
+    return to_csv(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
+
+
+def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
+    """Each current member's training record: a row per training item of a past, non-cancelled
+    meeting that they attended (present or late) or facilitated. Three queries."""
+    now = now or timezone.now()
+    members = list(
+        Membership.objects.filter(campus=campus, status__in=VISIBLE_STATUSES)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    items_qs = (
+        AgendaItem.objects.filter(
+            meeting__campus=campus,
+            meeting__starts_at__lte=now,
+            kind=AgendaItem.Kind.TRAINING,
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting", "topic")
+        .order_by("meeting__starts_at", "position")
+    )
+    items = list(items_qs)
+    there = defaultdict(set)
+    for meeting_id, user_id in Attendance.objects.filter(
+        meeting__in=items_qs.values("meeting"), presence__in=Attendance.WAS_THERE
+    ).values_list("meeting_id", "user_id"):
+        there[user_id].add(meeting_id)
+    tz = campus.tz
+    rows = []
+    for m in members:
+        for item in items:
+            attended = item.meeting_id in there[m.user_id]
+            facilitated = item.facilitator_id == m.user_id
+            if not (attended or facilitated):
+                continue
+            rows.append(
+                [
+                    m.user.name,
+                    m.user.email,
+                    m.get_role_display(),
+                    item.meeting.starts_at.astimezone(tz).date().isoformat(),
+                    item.meeting.title,
+                    item.topic.title if item.topic else "",
+                    item.title,
+                    "yes" if attended else "no",
+                    "yes" if facilitated else "no",
+                ]
+            )
+    return to_csv(TRAINING_HEADER, rows)
+
+
+def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
+    """Topic coverage at the campus (see `reports.topic_coverage`). One query."""
+    return to_csv(
+        TOPICS_HEADER,
+        (
+            [
+                c.topic.title,
+                "yes" if c.topic.is_archived else "no",
+                c.topic.refresh_interval_months or "",
+                c.times_covered,
+                c.last_covered.isoformat() if c.last_covered else "",
+                c.state_label,
+            ]
+            for c in reports.topic_coverage(campus=campus, now=now)
+        ),
+    )

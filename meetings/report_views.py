@@ -1,0 +1,167 @@
+"""Dashboards and CSV exports. Thin: a report function, a template or a CSV response.
+
+The campus comes through the person's own campuses (members.access), so another campus is a
+404; a role that may not see a report gets a 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+
+from . import charts, exports, reports, selectors
+
+
+def csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class DashboardView(CoordinatorRequiredMixin, TemplateView):
+    """The coordinator dashboard: is this community of practice healthy?"""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = reports.coordinator_dashboard(campus=self.campus)
+        context.update(data)
+        context["cadence_chart"] = charts.cadence_strip(data["cadence"])
+        context["attendance_chart"] = charts.attendance_bars(data["attendance_months"])
+        context["legend"] = charts.legend_items()
+        today = timezone.now().astimezone(self.campus.tz).date()
+        context["export_start"] = today - relativedelta(months=12)
+        context["export_end"] = today
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class MyPageView(MemberRequiredMixin, TemplateView):
+    """A member's own page: what is coming, their attendance and their training."""
+
+    template_name = "reports/my_page.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(reports.my_page(user=self.request.user, campus=self.campus))
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class OverviewView(LoginRequiredMixin, TemplateView):
+    """Site admins: every campus's cadence and attendance side by side."""
+
+    template_name = "reports/overview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_superuser:
+            raise PermissionDenied("Only site admins see every campus.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = reports.overview()
+        for row in rows:
+            row.cadence_chart = charts.cadence_strip(
+                row.cadence, label=f"Meetings by month at {row.campus.name}"
+            )
+            row.attendance_chart = charts.attendance_bars(
+                row.attendance, label=f"Attendance by month at {row.campus.name}"
+            )
+        context["rows"] = rows
+        context["legend"] = charts.legend_items()
+        context["cadence_months"] = rows[0].cadence if rows else []
+        context["attendance_months"] = rows[0].attendance if rows else []
+        return context
+
+
+# --- CSV -----------------------------------------------------------------------------------
+@method_decorator(never_cache, name="dispatch")
+class MeetingAttendanceCsvView(CoordinatorRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        meeting = get_object_or_404(
+            selectors.meetings_for(campus=self.campus).select_related("campus"),
+            pk=kwargs["pk"],
+        )
+        day = meeting.starts_at.astimezone(self.campus.tz).date()
+        return csv_response(
+            exports.meeting_attendance_csv(meeting=meeting),
+            f"attendance-{self.campus.slug}-{day.isoformat()}-{meeting.pk}.csv",
+        )
+
+
+class BadDates(ValueError):
+    pass
+
+
+def parse_range(params, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """`start` and `end` as YYYY-MM-DD; either may be left out (the last 12 months up to
+    today). Raises BadDates with a message a person can act on."""
+    values = {}
+    for name in ("start", "end"):
+        raw = params.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise BadDates(
+                f"“{raw}” is not a date: give the {name} as YYYY-MM-DD, e.g. 2026-09-01."
+            ) from None
+        if len(raw) != 10:
+            raise BadDates(f"“{raw}” is not a date: give the {name} as YYYY-MM-DD.")
+    end = values.get("end", today)
+    start = values.get("start", end - relativedelta(months=12))
+    if start > end:
+        raise BadDates(f"The start ({start}) is after the end ({end}).")
+    if (end - start).days > 366 * 10:
+        raise BadDates("Choose a range of at most ten years.")
+    return start, end
+
+
+@method_decorator(never_cache, name="dispatch")
+class AttendanceCsvView(CoordinatorRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        today = timezone.now().astimezone(self.campus.tz).date()
+        try:
+            start, end = parse_range(request.GET, today=today)
+        except BadDates as error:
+            return render(
+                request,
+                "reports/bad_dates.html",
+                {"campus": self.campus, "error": str(error), "is_coordinator": True},
+                status=400,
+            )
+        return csv_response(
+            exports.attendance_csv(campus=self.campus, start=start, end=end),
+            f"attendance-{self.campus.slug}-{start}-to-{end}.csv",
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class TrainingCsvView(CoordinatorRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        return csv_response(
+            exports.training_csv(campus=self.campus), f"training-{self.campus.slug}.csv"
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class TopicsCsvView(CoordinatorRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        return csv_response(
+            exports.topics_csv(campus=self.campus), f"topics-{self.campus.slug}.csv"
+        )

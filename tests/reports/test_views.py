@@ -1,0 +1,122 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, world, **kwargs):
+    return reverse(name, kwargs={"campus": world.campus.slug, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2026-13-01&end=2026-12-31", "“2026-13-01” is not a date: give the start as"),
+        ("start=yesterday", "“yesterday” is not a date"),
+        (
+            "start=2026-09-01&end=2026-01-01",
+            "The start (2026-09-01) is after the end (2026-01-01).",
+        ),
+        ("start=20260901", "“20260901” is not a date"),
+        ("start=1900-01-01&end=2026-01-01", "Choose a range of at most ten years."),
+    ],
+)
+def test_bad_export_dates_answer_a_clear_400(coordinator_client, world, query, message):
+    response = coordinator_client.get(f"{_url('reports:attendance_csv', world)}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
+    assert "The attendance export needs valid dates" in response.content.decode()
+
+
+def test_another_campus_meeting_export_is_404(coordinator_client, world):
+    from tests.factories import MeetingFactory
+
+    elsewhere = MeetingFactory(campus=world.other_campus)
+    url = _url("reports:meeting_attendance_csv", world, pk=elsewhere.pk)
+    assert coordinator_client.get(url).status_code == 404
+
+
+def test_dashboard_shows_the_state_at_a_glance(client, scene):
+    w = scene.world
+    client.force_login(w.coordinator)
+    response = client.get(_url("reports:dashboard", w))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 member</a> missed 2 or more of their last 3 recorded meetings." in html
+    assert "A partner representative was not at every one of the first 4 meetings." in html
+    assert (
+        "<strong>50%</strong> of training items were facilitated by peer supporters (3 of 6)"
+        in html
+    )
+    assert '<tr class="row-below">' in html and "Below expectation" in html
+    assert html.count('role="img"') == 2
+    assert "style=" not in html and "<script" not in html
+    assert "Jo Joiner offers “Navigating conversations about medication”" in html
+    assert "Attending (1)" in html and "Not attending (1)" in html and "No response (1)" in html
+
+
+def test_dashboard_is_not_for_peer_supporters(peer_client, world):
+    assert peer_client.get(_url("reports:dashboard", world)).status_code == 403
+
+
+def test_my_page_has_one_click_respond_buttons(client, scene):
+    w = scene.world
+    client.force_login(w.peer)
+    html = client.get(_url("reports:my_page", w)).content.decode()
+    respond = reverse(
+        "meetings:meeting_respond", kwargs={"campus": "riverside", "pk": scene.meetings["G"].pk}
+    )
+    assert f'action="{respond}"' in html
+    assert 'name="response" value="attending"' in html
+    assert "Your role: Peer supporter" in html
+    assert "Personal safety and anonymity" in html
+
+
+def test_my_page_respond_button_records_the_answer(client, scene):
+    w = scene.world
+    client.force_login(w.peer)
+    g = scene.meetings["G"]
+    url = reverse("meetings:meeting_respond", kwargs={"campus": "riverside", "pk": g.pk})
+    client.post(url, {"response": "not_attending"})
+    assert g.attendances.get(user=w.peer).response == "not_attending"
+
+
+def test_site_admin_who_is_not_a_member_has_no_own_page(client, world):
+    client.force_login(world.admin)
+    assert client.get(_url("reports:my_page", world)).status_code == 403
+    assert client.get(_url("reports:dashboard", world)).status_code == 200
+
+
+def test_overview_lists_every_campus_for_site_admins(client, scene):
+    client.force_login(scene.world.admin)
+    html = client.get(reverse("reports:overview")).content.decode()
+    assert "Hillside" in html and "Riverside" in html
+    assert html.count('role="img"') == 4
+
+
+def test_overview_refuses_coordinators(coordinator_client):
+    assert coordinator_client.get(reverse("reports:overview")).status_code == 403
+
+
+def test_home_sends_coordinators_to_the_dashboard_and_others_to_their_page(client, world):
+    client.force_login(world.coordinator)
+    assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
+    client.force_login(world.partner)
+    assert client.get(reverse("home")).url == "/c/riverside/me/"
+
+
+def test_home_sends_a_site_admin_with_a_current_campus_to_its_dashboard(client, world):
+    client.force_login(world.admin)
+    assert client.get(reverse("home")).status_code == 200  # no current campus: every campus
+    client.get(_url("members:campus_home", world))
+    assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
+
+
+def test_coordinator_on_another_campus_is_a_peer_there(client, world):
+    MembershipFactory(user=world.other_coordinator, campus=world.campus)
+    client.force_login(world.other_coordinator)
+    assert client.get(_url("reports:dashboard", world)).status_code == 403
+    assert client.get(_url("reports:my_page", world)).status_code == 200
