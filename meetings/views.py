@@ -306,12 +306,11 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         attendance = Attendance.objects.filter(meeting=meeting, user=request.user).first()
-        back = request.POST.get("next") == "list"
-        target = (
-            redirect("meetings:meeting_list", campus=self.campus.slug)
-            if back
-            else redirect(meeting)
+        # Back to where the person answered: the list, their own page or the meeting page.
+        back = {"list": "meetings:meeting_list", "me": "reports:my_page"}.get(
+            request.POST.get("next")
         )
+        target = redirect(back, campus=self.campus.slug) if back else redirect(meeting)
         if attendance is None:
             messages.error(
                 request,

@@ -4,6 +4,7 @@ so another campus is a 404; a role that may not do something on its own campus g
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from copractice.views import CURRENT_CAMPUS_SESSION_KEY
 
@@ -18,6 +19,8 @@ class CampusMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.campus = get_object_or_404(campuses_for(request.user), slug=kwargs["campus"])
         self.membership = membership_for(user=request.user, campus=self.campus)
+        # Times on campus pages are the campus's (reset by copractice.middleware).
+        timezone.activate(self.campus.tz)
         if request.session.get(CURRENT_CAMPUS_SESSION_KEY) != self.campus.slug:
             request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
         self.check_role()

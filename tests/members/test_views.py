@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Invitation, Membership, User
-from tests.factories import InvitationFactory, MembershipFactory
+from tests.factories import InvitationFactory, MembershipFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +334,20 @@ def test_password_reset_mail_goes_through_the_outbox(
         line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line
     )
     assert client.get(link.strip().replace("http://testserver", ""), follow=True).status_code == 200
+
+
+def test_campus_pages_show_the_campus_clock_and_nothing_leaks(coordinator_client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from copractice.models import OutboundEmail
+
+    notice = _notice(world.campus, 1)
+    late = dt.datetime(2026, 12, 15, 4, 30, tzinfo=dt.UTC)  # 23:30 on the 14th in Toronto
+    OutboundEmail.objects.filter(pk=notice.pk).update(created_at=late)
+    html = coordinator_client.get("/c/riverside/notices/").content.decode()
+    assert "14 Dec 2026 23:30 EST" in html
+    assert timezone.get_current_timezone_name() == "UTC"
+    html = coordinator_client.get(f"/catalogue/{TopicFactory().pk}/").content.decode()
+    assert "EST" not in html

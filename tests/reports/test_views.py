@@ -120,3 +120,28 @@ def test_coordinator_on_another_campus_is_a_peer_there(client, world):
     client.force_login(world.other_coordinator)
     assert client.get(_url("reports:dashboard", world)).status_code == 403
     assert client.get(_url("reports:my_page", world)).status_code == 200
+
+
+def test_responding_from_my_page_returns_there(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings import services
+
+    start = timezone.now() + dt.timedelta(days=3)
+    meeting = services.schedule_meeting(
+        campus=world.campus,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        title="Next one",
+        location="Room 5",
+        by=world.coordinator,
+    )
+    client.force_login(world.peer)
+    response = client.post(
+        f"/c/riverside/meetings/{meeting.pk}/respond/",
+        {"response": "attending", "note": "", "next": "me"},
+    )
+    assert response.url == "/c/riverside/me/"
+    assert meeting.attendances.get(user=world.peer).response == "attending"
