@@ -56,6 +56,44 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture
+def second_process_env():
+    """The environment for another process (a worker, a command) on this test's database.
+    Only PostgreSQL lets a second process share the test database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process can only share the test database on PostgreSQL")
+    db = connection.settings_dict
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "DEBUG": "true",
+    }
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Point Celery at a port where nothing listens, as a real broker outage looks."""
+    from copractice import celery_app
+
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.task_always_eager, conf.broker_transport_options)
+    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:9/0", False
+    conf.broker_transport_options = settings.NETWORK_BROKER_TRANSPORT_OPTIONS
+    celery_app._pool = celery_app.amqp._producer_pool = None
+
+    def back():
+        conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
+        celery_app._pool = celery_app.amqp._producer_pool = None
+
+    yield back
+    back()
+
+
 # --- browser -------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import connection
 
 from copractice import celery_app
 from copractice.models import Heartbeat
@@ -49,21 +48,15 @@ def test_task_runs_on_a_real_worker(redis_broker):
     assert Heartbeat.objects.get().beats == 1
 
 
-def test_beat_reaches_a_worker_process_through_redis(redis_broker, tmp_path, client):
+def test_beat_reaches_a_worker_process_through_redis(
+    redis_broker, tmp_path, client, second_process_env
+):
     """A real `celery worker --beat` process, on the test database, records heartbeats."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a second process can only share the test database on PostgreSQL")
-    db = connection.settings_dict
     env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
+        **second_process_env,
         "CELERY_BROKER_URL": redis_broker,
         "HEARTBEAT_SECONDS": "1",
         "VAR_DIR": str(tmp_path),
-        "DEBUG": "true",
     }
     process = subprocess.Popen(
         [

@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -9,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from copractice.models import OutboundEmail
 from meetings.models import GapReminder, Meeting
@@ -152,19 +150,8 @@ def test_check_takes_the_same_queries_for_campuses_that_need_nothing(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_checks_from_two_processes_send_once(quiet_campus, world):
-    if connection.vendor != "postgresql":
-        pytest.skip("two processes can only share the test database on PostgreSQL")
-    db = connection.settings_dict
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "DEBUG": "true",
-        "EMAIL_URL": "consolemail://",
-    }
+def test_concurrent_checks_from_two_processes_send_once(quiet_campus, world, second_process_env):
+    env = {**second_process_env, "EMAIL_URL": "consolemail://"}
     command = [sys.executable, "manage.py", "check_meeting_gaps", "--at", "2026-12-16T09:00-05:00"]
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
