@@ -44,5 +44,15 @@ migrations-check: install
 test: lint migrations-check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Load benchmark (bench/run.py): seeds PostgreSQL once per size, serves the app with gunicorn,
+# drives the busiest pages with wrk. BENCH_SIZES=campus runs one size; BENCH_DURATION=10 shortens.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	@timeout 2 bash -c "</dev/tcp/127.0.0.1/5432" 2>/dev/null || \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
+	@for _ in $$(seq 30); do timeout 2 bash -c "</dev/tcp/127.0.0.1/5432" 2>/dev/null && break; sleep 1; done
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf var staticfiles
