@@ -84,26 +84,48 @@ def _roles(campus: Campus) -> dict[int, str]:
 
 
 def _attendance_rows(campus: Campus, attendances) -> list[list]:
+    """Plain values, not model instances: an export of a year is thousands of rows, and each
+    meeting's cells are worked out once, not once per person."""
     roles = _roles(campus)
     tz = campus.tz
+    meeting_status = dict(Meeting.Status.choices)
+    response = dict(Attendance.Response.choices)
+    presence = dict(Attendance.Presence.choices)
+    meeting_cells = {}
     rows = []
-    for a in attendances.select_related("meeting", "user").order_by(
+    for values in attendances.order_by(
         "meeting__starts_at", "meeting_id", "user__name", "user__email"
+    ).values_list(
+        "meeting_id",
+        "meeting__starts_at",
+        "meeting__title",
+        "meeting__status",
+        "user_id",
+        "user__name",
+        "user__email",
+        "response",
+        "response_note",
+        "presence",
     ):
-        local = a.meeting.starts_at.astimezone(tz)
-        rows.append(
-            [
-                a.meeting_id,
+        meeting_id, starts_at, title, status, user_id, name, email, said, note, was = values
+        if meeting_id not in meeting_cells:
+            local = starts_at.astimezone(tz)
+            meeting_cells[meeting_id] = [
+                meeting_id,
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
-                a.meeting.title,
-                a.meeting.get_status_display(),
-                a.user.name,
-                a.user.email,
-                roles.get(a.user_id, ""),
-                a.get_response_display(),
-                a.response_note,
-                a.get_presence_display(),
+                title,
+                meeting_status[status],
+            ]
+        rows.append(
+            [
+                *meeting_cells[meeting_id],
+                name,
+                email,
+                roles.get(user_id, ""),
+                response[said],
+                note,
+                presence[was],
             ]
         )
     return rows

@@ -242,6 +242,9 @@ class MemberAttendance:
         return self.membership.user
 
 
+EXPECTATION_LOOKBACK = 24  # months; Campus.attendance_window is at most 24 meetings
+
+
 def _past_attendance_rows(*, campus_ids: list[int], now: dt.datetime, since=None):
     rows = Attendance.objects.filter(
         meeting__campus__in=campus_ids, meeting__starts_at__lte=now
@@ -254,7 +257,9 @@ def _past_attendance_rows(*, campus_ids: list[int], now: dt.datetime, since=None
 def member_attendance(*, campus: Campus, now: dt.datetime | None = None) -> list[MemberAttendance]:
     """Every current member (active or on leave), by name: meetings expected and attended over
     the last 6 and 12 months (excused, missed and unrecorded apart), and whether they are below
-    the campus's expectation. Two queries."""
+    the campus's expectation (their last `attendance_window` recorded meetings, looked for in
+    the last two years, so that the work stays the same as years of meetings pile up). Two
+    queries."""
     now = now or timezone.now()
     members = list(
         Membership.objects.filter(campus=campus, status__in=VISIBLE_STATUSES)
@@ -263,9 +268,9 @@ def member_attendance(*, campus: Campus, now: dt.datetime | None = None) -> list
     )
     by_user = {m.user_id: MemberAttendance(m) for m in members}
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
-    rows = _past_attendance_rows(campus_ids=[campus.pk], now=now).values_list(
-        "user_id", "presence", "meeting__starts_at"
-    )
+    rows = _past_attendance_rows(
+        campus_ids=[campus.pk], now=now, since=now - relativedelta(months=EXPECTATION_LOOKBACK)
+    ).values_list("user_id", "presence", "meeting__starts_at")
     for user_id, presence, starts_at in rows:  # latest first
         record = by_user.get(user_id)
         if record is None:
