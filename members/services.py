@@ -234,7 +234,7 @@ def change_membership(*, membership: Membership, role: str, status: str, by) -> 
         membership.left_on = None
     membership.role = role
     membership.status = status
-    membership._change_reason = f"changed by {by}" if by else ""
+    membership._history_user = by  # who changed it, in the history, outside a request too
     membership.full_clean()
     membership.save()
     return membership

@@ -215,3 +215,12 @@ def test_database_refuses_case_variant_duplicate_email(db):
     UserFactory(email="same@example.edu")
     with pytest.raises(IntegrityError):
         User.objects.create(email="SAME@example.edu", name="Twin")
+
+
+def test_membership_history_names_who_changed_it_outside_a_request(world):
+    membership = world.peer.memberships.get()
+    services.change_membership(
+        membership=membership, role="peer_supporter", status="on_leave", by=world.coordinator
+    )
+    latest = membership.history.first()
+    assert (latest.status, latest.history_user) == ("on_leave", world.coordinator)
