@@ -14,7 +14,10 @@ then BENCH_DURATION seconds, a pause between runs). Prints one table per size, t
 the heaviest queries, the workers' resident memory, and PASS/MISS per target:
 
 - campus size: every page serves at least half the floor's requests/s with a p95 no more than
-  twice the floor's (the floor is one indexed query through the same middleware);
+  twice the floor's (the floor is one indexed query through the same middleware). A second
+  reference, the layout, is the cheapest page a signed-in coordinator can be shown (the campus
+  layout with an empty body, behind the same login, session and campus checks): what every
+  page costs before its own content;
 - network size: each page's p95 is within 1.5x of its campus-size p95, and none of the heaviest
   queries sequentially scans a large table;
 - a gunicorn worker's resident memory stays under 150 MB after the run.
@@ -95,6 +98,7 @@ def pages(t: dict) -> list[dict]:
     c, m = t["campus"], t["meeting"]
     return [
         {"page": "floor", "as": "coordinator", "path": "/bench/floor/"},
+        {"page": "layout (reference)", "as": "coordinator", "path": f"/bench/layout/c/{c}/"},
         {"page": "meetings list", "as": "coordinator", "path": f"/c/{c}/meetings/"},
         {"page": "meeting page", "as": "coordinator", "path": f"/c/{c}/meetings/{m}/"},
         {"page": "roster", "as": "coordinator", "path": f"/c/{c}/meetings/{m}/roster/"},

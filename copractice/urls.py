@@ -16,5 +16,14 @@ urlpatterns = [
 ]
 
 if settings.BENCH_FLOOR:
-    # The benchmark's reference page; never routed in a normal deployment (bench/run.py).
-    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+    # The benchmark's reference pages; never routed in a normal deployment (bench/run.py).
+    from . import bench_views
+
+    urlpatterns += [
+        path("bench/floor/", bench_views.bench_floor, name="bench_floor"),
+        path(
+            "bench/layout/c/<slug:campus>/",
+            bench_views.BenchLayoutView.as_view(),
+            name="bench_layout",
+        ),
+    ]

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from members.models import Campus
 from members.selectors import campuses_for, membership_for
 
 from .models import Heartbeat
@@ -49,11 +48,3 @@ def health(request):
             },
         }
     )
-
-
-def bench_floor(request):
-    """The load benchmark's floor: one indexed query through the whole middleware stack, so that
-    every page can be compared with what the stack itself costs. Routed only when
-    settings.BENCH_FLOOR is on (bench/run.py)."""
-    found = Campus.objects.filter(pk=1).exists()
-    return HttpResponse(f"floor {int(found)}\n", content_type="text/plain; charset=utf-8")
