@@ -1,5 +1,6 @@
 """Reads for meetings, each a fixed number of queries whatever the number of rows."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,8 @@ from .models import (
     Meeting,
 )
 
-PAST_MEETINGS_SHOWN = 50
+# A year of monthly meetings per page of the past ones.
+PAST_MEETINGS_PER_PAGE = 12
 
 
 def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -50,14 +52,18 @@ def meetings_for(*, campus: Campus) -> QuerySet[Meeting]:
     return Meeting.objects.filter(campus=campus)
 
 
-def meeting_list(*, campus: Campus, user) -> tuple[list[Meeting], list[Meeting]]:
-    """Upcoming meetings (soonest first) and past ones (latest first), each with response
-    counts and the person's own attendance (`own_attendance`, or None). Four queries."""
+def meeting_list(*, campus: Campus, user, past_page=1) -> tuple[list[Meeting], Page]:
+    """Upcoming meetings (soonest first) and a page of past ones (latest first; `past_page` as
+    given in the URL, a wrong one meaning the nearest), each with response counts and the
+    person's own attendance (`own_attendance`, or None). Five queries."""
     now = timezone.now()
     base = _with_counts(meetings_for(campus=campus)).prefetch_related(_own_attendance(user))
     upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
-    past = list(base.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:PAST_MEETINGS_SHOWN])
-    for meeting in upcoming + past:
+    past = Paginator(
+        base.filter(ends_at__lte=now).order_by("-starts_at", "-pk"), PAST_MEETINGS_PER_PAGE
+    ).get_page(past_page)
+    past.object_list = list(past.object_list)
+    for meeting in upcoming + past.object_list:
         meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
     return upcoming, past
 

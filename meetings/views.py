@@ -64,7 +64,9 @@ class MeetingListView(CampusMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        upcoming, past = selectors.meeting_list(campus=self.campus, user=self.request.user)
+        upcoming, past = selectors.meeting_list(
+            campus=self.campus, user=self.request.user, past_page=self.request.GET.get("page")
+        )
         context.update(upcoming=upcoming, past=past, respond_form=RespondForm())
         return context
 

@@ -58,6 +58,31 @@ def test_meeting_list_shows_times_in_the_campus_zone(client, world, meeting):
     assert 'Your response: <strong class="response-no_response">No response</strong>' in html
 
 
+def test_past_meetings_come_a_year_per_page(client, world, now):
+    """Fourteen past monthly meetings: the latest twelve first, the other two a page further;
+    a page number that is not one shows the nearest page instead of an error."""
+    from tests.factories import MeetingFactory
+
+    for month in range(14):
+        starts = local(2025, 7, 10, 17) - dt.timedelta(days=30 * month)
+        MeetingFactory(
+            campus=world.campus,
+            title=f"Past {month}",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
+    client.force_login(world.coordinator)
+    url = _url("meeting_list", campus=world.campus.slug)
+    first = client.get(url)
+    assert [m.title for m in first.context["past"]] == [f"Past {i}" for i in range(12)]
+    assert 'href="?page=2#past-heading">Earlier meetings</a>' in first.content.decode()
+    second = client.get(url + "?page=2")
+    assert [m.title for m in second.context["past"]] == ["Past 12", "Past 13"]
+    assert 'href="?page=1#past-heading">Later meetings</a>' in second.content.decode()
+    assert client.get(url + "?page=99").context["past"].number == 2
+    assert client.get(url + "?page=x").context["past"].number == 1
+
+
 def test_meeting_page_shows_agenda_and_coordinators_see_responses(client, world, meeting):
     services.respond(
         attendance=attendance(meeting, world.peer), response="not_attending", note="exam"

@@ -145,3 +145,29 @@ def test_responding_from_my_page_returns_there(client, world):
     )
     assert response.url == "/c/riverside/me/"
     assert meeting.attendances.get(user=world.peer).response == "attending"
+
+
+def test_my_page_lists_the_last_twelve_meetings_and_links_to_all(client, world, now):
+    """Fourteen past monthly meetings: the page's table holds the latest twelve and links to
+    the full history; the counts above it still read every meeting of the last 12 months."""
+    import datetime as dt
+
+    from tests.factories import AttendanceFactory, MeetingFactory
+
+    for month in range(14):
+        starts = dt.datetime(2026, 9, 1, 21, tzinfo=dt.UTC) - dt.timedelta(days=30 * month)
+        meeting = MeetingFactory(
+            campus=world.campus,
+            title=f"Past {month}",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
+        AttendanceFactory(meeting=meeting, user=world.peer, presence="present")
+    client.force_login(world.peer)
+    response = client.get(_url("reports:my_page", world))
+    html = response.content.decode()
+    history = reverse("meetings:attendance_history", kwargs={"campus": world.campus.slug})
+    assert f'Your last 12 meetings, latest first (<a href="{history}">all 14</a>)' in html
+    assert ">Past 11</a>" in html
+    assert ">Past 12</a>" not in html
+    assert response.context["last_12_months"].attended == 12  # 6 Sep 2025 is over a year ago
