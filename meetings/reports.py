@@ -48,6 +48,7 @@ from .models import (
     DiscussionSuggestion,
     Meeting,
 )
+from .selectors import responses
 
 Presence = Attendance.Presence
 CANCELLED = Meeting.Status.CANCELLED
@@ -188,9 +189,7 @@ def next_meeting(*, campus: Campus, now: dt.datetime | None = None) -> NextMeeti
     )
     if meeting is None:
         return None
-    groups = {value: [] for value in Attendance.Response.values}
-    for row in meeting.attendances.select_related("user").order_by("user__name", "user__email"):
-        groups[row.response].append(row)
+    groups = responses(meeting=meeting)
     return NextMeeting(
         meeting,
         groups[Attendance.Response.ATTENDING],
@@ -495,6 +494,7 @@ def facilitation(*, campus: Campus, now: dt.datetime | None = None) -> Facilitat
     peers = list(
         Membership.objects.filter(campus=campus, role=Membership.Role.PEER_SUPPORTER)
         .select_related("user")
+        .only("status", "user__name", "user__email")
         .order_by("user__name", "user__email")
     )
     peer_ids = {m.user_id for m in peers}

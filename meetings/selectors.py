@@ -140,7 +140,12 @@ def meeting_changes(*, meeting: Meeting, limit: int = 20) -> list[dict]:
 def responses(*, meeting: Meeting) -> dict[str, list[Attendance]]:
     """Everyone expected, grouped by response, names in order. One query."""
     groups = {value: [] for value in Attendance.Response.values}
-    for row in meeting.attendances.select_related("user").order_by("user__name", "user__email"):
+    rows = (
+        meeting.attendances.select_related("user")
+        .only("response", "response_note", "meeting_id", "user__name", "user__email")
+        .order_by("user__name", "user__email")
+    )
+    for row in rows:
         groups[row.response].append(row)
     return groups
 
