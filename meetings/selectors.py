@@ -55,14 +55,22 @@ def meetings_for(*, campus: Campus) -> QuerySet[Meeting]:
 def meeting_list(*, campus: Campus, user, past_page=1) -> tuple[list[Meeting], Page]:
     """Upcoming meetings (soonest first) and a page of past ones (latest first; `past_page` as
     given in the URL, a wrong one meaning the nearest), each with response counts and the
-    person's own attendance (`own_attendance`, or None). Five queries."""
+    person's own attendance (`own_attendance`, or None). Six queries, each bounded by a
+    page of meetings."""
     now = timezone.now()
     base = _with_counts(meetings_for(campus=campus)).prefetch_related(_own_attendance(user))
     upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
+    # Page through the bare meetings, then count responses for that page's only: counting in
+    # the paged query would aggregate every past meeting's attendance to keep twelve.
+    newest_first = ("-starts_at", "-pk")
     past = Paginator(
-        base.filter(ends_at__lte=now).order_by("-starts_at", "-pk"), PAST_MEETINGS_PER_PAGE
+        meetings_for(campus=campus)
+        .filter(ends_at__lte=now)
+        .order_by(*newest_first)
+        .values_list("pk", flat=True),
+        PAST_MEETINGS_PER_PAGE,
     ).get_page(past_page)
-    past.object_list = list(past.object_list)
+    past.object_list = list(base.filter(pk__in=list(past.object_list)).order_by(*newest_first))
     for meeting in upcoming + past.object_list:
         meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
     return upcoming, past

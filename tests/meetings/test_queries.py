@@ -27,7 +27,7 @@ def _no_invitations(monkeypatch):
 
 
 # Session, user, campus, membership and the navigation's campuses are part of every page.
-LIST_QUERIES = 13
+LIST_QUERIES = 14
 DETAIL_QUERIES = 13
 ROSTER_QUERIES = 10
 HISTORY_QUERIES = 9
