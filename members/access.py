@@ -3,12 +3,11 @@ so another campus is a 404; a role that may not do something on its own campus g
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from copractice.views import CURRENT_CAMPUS_SESSION_KEY
 
-from .selectors import campuses_for, membership_for
+from .selectors import campus_and_membership
 
 
 class CampusMixin(LoginRequiredMixin):
@@ -17,8 +16,7 @@ class CampusMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.campus = get_object_or_404(campuses_for(request.user), slug=kwargs["campus"])
-        self.membership = membership_for(user=request.user, campus=self.campus)
+        self.campus, self.membership = campus_and_membership(request.user, kwargs["campus"])
         # Times on campus pages are the campus's (reset by copractice.middleware).
         timezone.activate(self.campus.tz)
         if request.session.get(CURRENT_CAMPUS_SESSION_KEY) != self.campus.slug:

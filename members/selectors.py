@@ -1,4 +1,6 @@
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import Campus, Membership
 
@@ -24,6 +26,22 @@ def membership_for(*, user, campus) -> Membership | None:
         .select_related("campus")
         .first()
     )
+
+
+def campus_and_membership(user, slug: str) -> tuple[Campus, Membership | None]:
+    """The campus `slug` as `user` may see it, with their membership of it (None for a site
+    admin who is not a member): one query for a member. Http404 for a campus they may not see,
+    so that another campus cannot be told apart from one that does not exist."""
+    membership = (
+        Membership.objects.filter(user=user, campus__slug=slug, status__in=VISIBLE_STATUSES)
+        .select_related("campus")
+        .first()
+    )
+    if membership is not None:
+        return membership.campus, membership
+    if user.is_superuser:
+        return get_object_or_404(Campus, slug=slug), None
+    raise Http404("No such campus.")
 
 
 def campus_members(*, campus) -> QuerySet[Membership]:

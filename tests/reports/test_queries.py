@@ -20,14 +20,14 @@ from .conftest import NOW, local
 
 pytestmark = pytest.mark.django_db
 
-# Every campus page: session, user, campus, membership and the navigation's campuses.
-DASHBOARD_QUERIES = 18
-MY_PAGE_QUERIES = 9
+# Every campus page: session, user, the campus with the membership, the navigation's campuses.
+DASHBOARD_QUERIES = 17
+MY_PAGE_QUERIES = 8
 OVERVIEW_QUERIES = 6
-MEETING_CSV_QUERIES = 7
-ATTENDANCE_CSV_QUERIES = 6
-TRAINING_CSV_QUERIES = 7
-TOPICS_CSV_QUERIES = 5
+MEETING_CSV_QUERIES = 6
+ATTENDANCE_CSV_QUERIES = 5
+TRAINING_CSV_QUERIES = 6
+TOPICS_CSV_QUERIES = 4
 
 SIZES = [(10, 6), (200, 60)]
 P = Attendance.Presence

@@ -21,7 +21,7 @@ COORDINATOR_DETAIL_QUERIES = 10
 EDITOR_DETAIL_QUERIES = 11
 # Offers page: the campus, the membership, the offers, and the session saving the current
 # campus (an UPDATE inside a savepoint: 3 statements).
-OFFER_LIST_QUERIES = 9
+OFFER_LIST_QUERIES = 8
 
 
 def _catalogue(size, editor):
