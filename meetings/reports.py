@@ -613,9 +613,32 @@ def overview(*, now: dt.datetime | None = None) -> list[CampusOverview]:
 
 # --- a member's own page -------------------------------------------------------------------
 @dataclass
+class AttendedTopic:
+    topic: Topic
+    times: int  # meetings that covered it while they were there
+    last: dt.datetime  # when they were last there for it
+
+
+@dataclass
 class TrainingRecord:
     attended: list[AgendaItem]  # training items with a topic at meetings they were there for
     facilitated: list[AgendaItem]  # training items they facilitated, upcoming ones too
+
+    @property
+    def attended_topics(self) -> list[AttendedTopic]:
+        """Each topic once, the most recently attended first: a refresher topic revisited every
+        year would otherwise fill the page."""
+        topics: dict[int, AttendedTopic] = {}
+        meetings: dict[int, set[int]] = defaultdict(set)
+        for item in self.attended:  # latest first
+            if item.meeting_id in meetings[item.topic_id]:
+                continue  # the same topic twice in one meeting counts once
+            meetings[item.topic_id].add(item.meeting_id)
+            if item.topic_id in topics:
+                topics[item.topic_id].times += 1
+            else:
+                topics[item.topic_id] = AttendedTopic(item.topic, 1, item.meeting.starts_at)
+        return list(topics.values())
 
 
 def training_record(*, user, campus: Campus, now: dt.datetime | None = None) -> TrainingRecord:

@@ -276,3 +276,29 @@ def test_joined_later_member_has_no_rows_before(scene):
     rows = {r.user: r for r in reports.member_attendance(campus=scene.world.campus, now=NOW)}
     assert _counts(rows[late].last_12_months) == (0, 0, 0, 0, 0)
     assert rows[late].below_expectation is False
+
+
+def test_attended_topics_lists_each_topic_once_latest_first():
+    import types
+
+    def item(meeting_id, topic, day):
+        meeting = types.SimpleNamespace(starts_at=dt.datetime(2026, 1, day, tzinfo=dt.UTC))
+        return types.SimpleNamespace(
+            meeting_id=meeting_id, meeting=meeting, topic_id=topic.pk, topic=topic
+        )
+
+    drift = types.SimpleNamespace(pk=1, title="Avoiding peer drift")
+    safety = types.SimpleNamespace(pk=2, title="Personal safety and anonymity")
+    record = reports.TrainingRecord(
+        attended=[  # latest first, as training_record returns them
+            item(30, drift, 30),
+            item(20, safety, 20),
+            item(10, drift, 10),
+            item(10, drift, 10),  # twice in one meeting: once
+        ],
+        facilitated=[],
+    )
+    assert [(t.topic.title, t.times, t.last.day) for t in record.attended_topics] == [
+        ("Avoiding peer drift", 2, 30),
+        ("Personal safety and anonymity", 1, 20),
+    ]
