@@ -312,4 +312,9 @@ class SuggestionForm(forms.ModelForm):
             "or a site admin) can see who wrote it.",
             "text": "For case collaboration, leave out anything that could identify a person.",
         }
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        # Four kinds: all in sight and one tap each, rather than a menu that starts empty.
+        widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DiscussionSuggestion.Kind.choices  # no empty choice

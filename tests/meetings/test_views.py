@@ -633,6 +633,20 @@ def test_anonymous_suggestion_through_the_page(client, world, now):
     assert world.peer.name not in html
 
 
+@pytest.mark.parametrize("kind", [None, "", "gossip"])
+def test_suggestion_needs_one_of_the_four_kinds(client, world, now, kind):
+    client.force_login(world.peer)
+    url = _url("suggestion_list", campus=world.campus.slug)
+    data = {"text": "Evening meetings clash"} | ({} if kind is None else {"kind": kind})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"]
+    assert DiscussionSuggestion.objects.count() == 0
+    html = client.get(url).content.decode()
+    assert html.count('name="kind"') == 4  # the four kinds as radios, no empty choice
+    assert 'name="kind" value=""' not in html
+
+
 def test_admin_cannot_submit_a_suggestion(client, world, now):
     client.force_login(world.admin)
     response = client.post(
