@@ -633,17 +633,15 @@ class TrainingRecord:
     def attended_topics(self) -> list[AttendedTopic]:
         """Each topic once, the most recently attended first: a refresher topic revisited every
         year would otherwise fill the page."""
-        topics: dict[int, AttendedTopic] = {}
-        meetings: dict[int, set[int]] = defaultdict(set)
+        latest: dict[int, AgendaItem] = {}
+        meetings: dict[int, set[int]] = defaultdict(set)  # a topic twice in a meeting: once
         for item in self.attended:  # latest first
-            if item.meeting_id in meetings[item.topic_id]:
-                continue  # the same topic twice in one meeting counts once
+            latest.setdefault(item.topic_id, item)
             meetings[item.topic_id].add(item.meeting_id)
-            if item.topic_id in topics:
-                topics[item.topic_id].times += 1
-            else:
-                topics[item.topic_id] = AttendedTopic(item.topic, 1, item.meeting.starts_at)
-        return list(topics.values())
+        return [
+            AttendedTopic(item.topic, len(meetings[topic_id]), item.meeting.starts_at)
+            for topic_id, item in latest.items()
+        ]
 
 
 def training_record(*, user, campus: Campus, now: dt.datetime | None = None) -> TrainingRecord:
