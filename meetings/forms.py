@@ -209,6 +209,17 @@ class CancelForm(forms.Form):
         help_text="Everyone expected at the meeting sees it.",
         max_length=1000,
     )
+    scope = forms.ChoiceField(
+        label="Cancel",
+        choices=[("this", "This meeting only"), ("following", "This and the following meetings")],
+        initial="this",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, in_series: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not in_series:
+            del self.fields["scope"]
 
 
 class AgendaItemForm(forms.Form):

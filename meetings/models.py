@@ -36,6 +36,11 @@ class MeetingSeries(models.Model):
     def __str__(self):
         return f"{self.campus}: {self.description}"
 
+    @property
+    def ical_uid(self):
+        """The series is one recurring event in calendars: one UID for all its meetings."""
+        return f"series-{self.pk}@copractice"
+
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
@@ -63,6 +68,9 @@ class Meeting(models.Model):
     online_link = models.URLField(
         "online link", max_length=500, blank=True, help_text="For people joining online."
     )
+    # For a meeting of a series: the start the series gave it, kept when the meeting moves. It
+    # names the occurrence in calendars (RECURRENCE-ID).
+    original_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     cancelled_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -103,6 +111,11 @@ class Meeting(models.Model):
                 name="meeting_cancelled_has_reason",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="meeting_version_positive"),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, original_starts_at__isnull=True)
+                | Q(series__isnull=False, original_starts_at__isnull=False),
+                name="meeting_original_start_iff_series",
+            ),
         ]
         indexes = [models.Index(fields=["campus", "starts_at"])]
 

@@ -21,7 +21,7 @@ from copractice.models import OutboundEmail
 from copractice.outbox import queue_email
 from members.models import Membership
 
-from .calendar import invitation_calendar
+from .calendar import itip_calendar
 from .models import Attendance, Meeting
 from .selectors import respond_urls
 
@@ -72,14 +72,31 @@ def _meeting_lines(meetings_by_pk, rows, *, with_links):
     ]
 
 
+def _series_meetings(first: Meeting) -> list[Meeting] | None:
+    """Every meeting of `first`'s series (a calendar describes the series whole), or None."""
+    if first.series_id is None:
+        return None
+    return list(
+        Meeting.objects.filter(series_id=first.series_id)
+        .select_related("campus", "series")
+        .order_by("original_starts_at", "pk")
+    )
+
+
 def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: str, method: str):
+    """One e-mail per person expected at any of `meetings`, listing those they are expected at,
+    with a calendar of one UID (the meeting's, or its series') for their calendar application."""
     if not meetings:
         return 0
     campus = meetings[0].campus
+    series_meetings = _series_meetings(meetings[0])
     meetings_by_pk = {m.pk: m for m in meetings}
     count = 0
-    for user, rows in _attendances_by_user(meetings).items():
-        for row in rows:
+    for user, rows in _attendances_by_user(series_meetings or meetings).items():
+        concerned = [row for row in rows if row.meeting_id in meetings_by_pk]
+        if not concerned:
+            continue
+        for row in concerned:
             row.meeting = meetings_by_pk[row.meeting_id]
         queued = queue_email(
             key=f"{key}:{user.pk}",
@@ -91,18 +108,23 @@ def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: 
             template=f"meetings/email/{kind}",
             context={
                 "user": user,
-                "lines": _meeting_lines(meetings_by_pk, rows, with_links=method == "REQUEST"),
+                "lines": _meeting_lines(meetings_by_pk, concerned, with_links=method == "REQUEST"),
                 "first": meetings[0],
                 "preferences_url": _preferences_url(),
             },
-            ics=invitation_calendar(
-                meetings=[row.meeting for row in rows],
-                attendances={row.meeting_id: row for row in rows},
+            ics=itip_calendar(
+                meetings=[meetings_by_pk[row.meeting_id] for row in concerned],
+                rows={row.meeting_id: row for row in rows},
                 method=method,
+                series_meetings=series_meetings,
             ),
         )
         count += queued is not None
     return count
+
+
+def _series_sequence(meetings: list[Meeting]) -> int:
+    return sum(m.sequence for m in _series_meetings(meetings[0]))
 
 
 def notify_scheduled(*, meetings: list[Meeting]) -> int:
@@ -122,21 +144,34 @@ def notify_scheduled(*, meetings: list[Meeting]) -> int:
 def notify_changed(*, meetings: list[Meeting]) -> int:
     """Time or place changed: everyone expected hears, with the new SEQUENCE."""
     first = meetings[0]
+    if first.series_id:
+        key = f"series:{first.series_id}:update:{_series_sequence(meetings)}"
+    else:
+        key = f"meeting:{first.pk}:update:{first.sequence}"
     return _notify_attendees(
         meetings=meetings,
         kind="meeting_update",
-        key=f"meeting:{first.pk}:update:{first.sequence}",
+        key=key,
         subject=f"Changed: {first.title}, now {_local(first):%a %-d %B, %H:%M}",
         method="REQUEST",
     )
 
 
-def notify_cancelled(*, meeting: Meeting) -> int:
+def notify_cancelled(*, meetings: list[Meeting]) -> int:
+    """Cancelled: one meeting, or occurrences of one series (this and the following ones)."""
+    first = meetings[0]
+    if first.series_id:
+        key = f"series:{first.series_id}:cancellation:{_series_sequence(meetings)}"
+    else:
+        key = f"meeting:{first.pk}:cancellation"
+    subject = f"Cancelled: {first.title}, {_local(first):%a %-d %B}"
+    if len(meetings) > 1:
+        subject = f"Cancelled: {first.title}, {len(meetings)} meetings from {_local(first):%-d %B}"
     return _notify_attendees(
-        meetings=[meeting],
+        meetings=meetings,
         kind="meeting_cancellation",
-        key=f"meeting:{meeting.pk}:cancellation",
-        subject=f"Cancelled: {meeting.title}, {_local(meeting):%a %-d %B}",
+        key=key,
+        subject=subject,
         method="CANCEL",
     )
 

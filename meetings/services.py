@@ -193,6 +193,7 @@ def _new_meeting(
         description=description.strip(),
         starts_at=starts_at,
         ends_at=ends_at,
+        original_starts_at=starts_at if series is not None else None,
         location=location.strip(),
         online_link=online_link.strip(),
         created_by=by,
@@ -484,25 +485,44 @@ def _ask_to_respond_again(*, meeting: Meeting, by) -> None:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str, by) -> Meeting:
-    """Cancel with a reason; the meeting, its agenda and its responses stay on record."""
+def cancel_meeting(*, meeting: Meeting, reason: str, scope: str = "this", by) -> list[Meeting]:
+    """Cancel a meeting ("this") or it and the following ones of its series ("following"), with
+    a reason; the meetings, their agendas and their responses stay on record. Returns the
+    meetings cancelled, the one asked for first."""
+    if scope not in ("this", "following"):
+        raise ValidationError({"scope": "Choose this meeting or this and the following ones."})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if scope == "following" and meeting.series_id is None:
+        raise ValidationError({"scope": "This meeting is not part of a series."})
     reason = reason.strip()
     if meeting.is_cancelled:
         raise ValidationError("This meeting is already cancelled.")
     if not reason:
         raise ValidationError({"reason": "Say why the meeting is cancelled; attendees see it."})
-    if meeting.starts_at <= timezone.now():
+    now = timezone.now()
+    if meeting.starts_at <= now:
         raise ValidationError("This meeting has already started; it can no longer be cancelled.")
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.cancelled_reason = reason
-    meeting.cancelled_at = timezone.now()
-    meeting.sequence += 1
-    meeting.version += 1
-    meeting.full_clean()
-    _by(meeting, by).save()
-    notifications.notify_cancelled(meeting=meeting)
-    return meeting
+    targets = [meeting]
+    if scope == "following":
+        targets += list(
+            Meeting.objects.select_for_update()
+            .filter(
+                series_id=meeting.series_id,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gt=meeting.starts_at,
+            )
+            .order_by("starts_at")
+        )
+    for target in targets:
+        target.status = Meeting.Status.CANCELLED
+        target.cancelled_reason = reason
+        target.cancelled_at = now
+        target.sequence += 1
+        target.version += 1
+        target.full_clean()
+        _by(target, by).save()
+    notifications.notify_cancelled(meetings=targets)
+    return targets
 
 
 # --- agenda --------------------------------------------------------------------------------

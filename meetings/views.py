@@ -223,15 +223,26 @@ class MeetingCancelView(CoordinatorRequiredMixin, MeetingMixin, FormView):
     template_name = "meetings/meeting_cancel.html"
     form_class = CancelForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "in_series": self.get_meeting().series_id is not None}
+
     def form_valid(self, form):
         try:
-            meeting = services.cancel_meeting(
-                meeting=self.get_meeting(), reason=form.cleaned_data["reason"], by=self.request.user
+            cancelled = services.cancel_meeting(
+                meeting=self.get_meeting(),
+                reason=form.cleaned_data["reason"],
+                scope=form.cleaned_data.get("scope") or "this",
+                by=self.request.user,
             )
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Cancelled “{meeting.title}”. Attendees see the reason.")
+        meeting = cancelled[0]
+        if len(cancelled) > 1:
+            text = f"Cancelled “{meeting.title}” and {len(cancelled) - 1} following meetings."
+        else:
+            text = f"Cancelled “{meeting.title}”."
+        messages.success(self.request, f"{text} Attendees see the reason.")
         return redirect(meeting)
 
 

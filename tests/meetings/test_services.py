@@ -401,7 +401,7 @@ def test_update_following_for_a_single_meeting_is_refused(world, meeting):
 
 
 def test_cancel_meeting_keeps_the_record_with_its_reason(world, meeting):
-    cancelled = services.cancel_meeting(meeting=meeting, reason="Reading week", by=None)
+    [cancelled] = services.cancel_meeting(meeting=meeting, reason="Reading week", by=None)
     assert (cancelled.status, cancelled.cancelled_reason, cancelled.sequence) == (
         "cancelled",
         "Reading week",
