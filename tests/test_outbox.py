@@ -531,3 +531,42 @@ def test_broker_outage_delays_mail_but_loses_none(world, dead_broker, mailoutbox
     assert outbox.sweep() == 1
     assert OutboundEmail.objects.get().status == "sent"
     assert [m.to for m in mailoutbox] == [["new@example.edu"]]
+
+
+def test_a_site_admin_sends_again_from_site_admin(client, world, mailoutbox):
+    """Account e-mails belong to no campus: Site admin is where they are sent again."""
+    now = timezone.now()
+    rows = {
+        status: OutboundEmail.objects.create(
+            key=f"account:{status}",
+            kind="account_password_reset_key",
+            to=f"{status}@example.edu",
+            subject="Password reset",
+            body_text="b",
+            status=status,
+            attempts=1,
+            claimed_at=now,
+            next_attempt_at=now,
+            sent_at=now if status == "sent" else None,
+        )
+        for status in ("uncertain", "failed", "sent")
+    }
+    client.force_login(world.admin)
+    response = client.post(
+        "/admin/copractice/outboundemail/",
+        {"action": "send_again", "_selected_action": [row.pk for row in rows.values()]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "2 e-mails sent again.",
+        "1 e-mail not sent again: only a failed e-mail or one whose delivery is uncertain can be.",
+    ]
+    assert {
+        status: OutboundEmail.objects.values_list("status", "resent_by").get(pk=row.pk)
+        for status, row in rows.items()
+    } == {
+        "uncertain": ("sent", world.admin.pk),
+        "failed": ("sent", world.admin.pk),
+        "sent": ("sent", None),
+    }
+    assert sorted(m.to[0] for m in mailoutbox) == ["failed@example.edu", "uncertain@example.edu"]
