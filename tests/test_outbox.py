@@ -195,6 +195,7 @@ def test_a_temporary_failure_keeps_the_back_off(flaky_smtp, error):
 
 # --- at most once: an outcome that could not be recorded is never sent again by itself ------
 def test_a_sender_that_died_mid_send_leaves_the_delivery_uncertain(mailoutbox, caplog):
+    caplog.set_level(logging.WARNING, logger="copractice.outbox")
     now = timezone.now()
     email = OutboundEmail.objects.create(
         key="stuck",

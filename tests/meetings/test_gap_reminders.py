@@ -1,3 +1,4 @@
+import logging
 import subprocess
 import sys
 from collections import Counter
@@ -124,6 +125,7 @@ def test_a_campus_without_an_active_coordinator_tells_the_site_admins_why(
 def test_with_nobody_to_tell_nothing_is_recorded_and_the_next_check_tries_again(
     campus_without_coordinator, world, caplog
 ):
+    caplog.set_level(logging.WARNING, logger="meetings.reminders")
     world.admin.is_active = False
     world.admin.save(update_fields=["is_active"])
     at = local(TORONTO, 2027, 3, 2, 9, 0)
@@ -336,6 +338,7 @@ def test_two_years_of_hourly_checks_send_exactly_the_expected_reminders(db):
 def test_hourly_task_is_scheduled_and_sends(quiet_campus, world, settings, caplog):
     from meetings.tasks import check_meeting_gaps_task
 
+    caplog.set_level(logging.INFO, logger="meetings.tasks")
     entry = settings.CELERY_BEAT_SCHEDULE["check-meeting-gaps"]
     assert entry["task"] == check_meeting_gaps_task.name
     assert entry["schedule"].minute == {0}
