@@ -18,6 +18,8 @@ class OutboundEmail(models.Model):
 
     `key` makes each e-mail exist at most once (a retried task or a second beat cannot queue
     it again); delivery claims the row with a conditional UPDATE, so it is sent at most once.
+    A row whose sender stopped before recording the outcome is "delivery uncertain": it is
+    never sent again automatically, only when a coordinator decides to.
     """
 
     class Status(models.TextChoices):
@@ -25,6 +27,7 @@ class OutboundEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        UNCERTAIN = "uncertain", "Delivery uncertain"
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
@@ -39,6 +42,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     ics = models.TextField(blank=True, help_text="An iCalendar attachment, if any.")
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra headers sent as given (e.g. List-Unsubscribe)."
+    )
     sensitive = models.BooleanField(
         default=False, help_text="Holds a secret link: the body is erased once delivered."
     )
@@ -49,6 +55,10 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    resent_at = models.DateTimeField(null=True, blank=True)
+    resent_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -58,14 +68,21 @@ class OutboundEmail(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                condition=models.Q(
+                    status__in=["pending", "sending", "sent", "failed", "uncertain"]
+                ),
                 name="outbound_email_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="sent", sent_at__isnull=False) | ~models.Q(status="sent"),
                 name="outbound_email_sent_has_time",
             ),
+            models.CheckConstraint(
+                condition=models.Q(resent_by__isnull=True) | models.Q(resent_at__isnull=False),
+                name="outbound_email_resent_has_time",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.kind} to {self.to} ({self.status})"
+        # No address: this may end up in a log line.
+        return f"e-mail {self.pk} ({self.kind}, {self.status})"

@@ -2,31 +2,89 @@
 
 A broker outage or an SMTP failure delays mail but loses none: the row stays pending and the
 periodic sweep dispatches it again; the conditional claim makes a second dispatch harmless.
+
+At most once, also when the database goes away mid-delivery: once a message is handed to the
+mail server, the outcome is recorded by a conditional UPDATE that is retried on a fresh
+connection. A row whose outcome could not be recorded stays "sending"; the sweep then marks it
+"delivery uncertain" and never sends it again by itself — a coordinator may (`resend_email`).
+
+An e-mail that can never be sent (a header with a line break, an invalid address, a permanent
+refusal by the mail server) fails at once instead of being retried for hours.
 """
 
+import hashlib
 import logging
+import re
+import smtplib
+import time
+from contextlib import suppress
 from datetime import timedelta
+from email import encoders
+from email.mime.base import MIMEBase
+from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEText, sanitize_address
+from django.core.validators import validate_email
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from icalendar import Calendar
 
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
+Status = OutboundEmail.Status
 MAX_ATTEMPTS = 8
 # Seconds to wait after the n-th failed attempt.
 BACKOFF = [30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600]
+# A sender still "sending" after this long has died or could not record the outcome.
 STUCK_AFTER = timedelta(minutes=10)
+# Seconds the mail server may take per network operation: a send ends well before STUCK_AFTER.
+SMTP_TIMEOUT = 60
+# After the hand-off, recording the outcome is retried on a fresh connection after these pauses.
+RECORD_PAUSES = [0.5, 1, 2, 4]
 ERASED = "[This message held a personal link and was erased after delivery.]"
+RESENDABLE = (Status.FAILED, Status.UNCERTAIN)
+# Headers the outbox sets on every e-mail; a caller cannot replace them.
+OWN_HEADERS = {"message-id", "auto-submitted", "x-auto-response-suppress", "x-copractice-key"}
+# RFC 5322 field names: printable US-ASCII except the colon.
+HEADER_NAME = re.compile(r"[!-9;-~]+")
+ADDRESS_HEADERS = {"from", "to", "cc", "bcc", "reply-to", "sender"}
+
+
+class PermanentFailure(Exception):
+    """This e-mail can never be sent as it is: retrying would only repeat the error."""
 
 
 def backoff_after(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID for every sending of an e-mail, so a client shows a re-send once."""
+    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def _checked_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Refuse, in the caller's transaction, headers that could never be sent or would inject."""
+    headers = dict(headers or {})
+    for name, value in headers.items():
+        if not isinstance(name, str) or not HEADER_NAME.fullmatch(name):
+            raise ValueError(f"Not a valid e-mail header name: {name!r}")
+        if name.lower() in OWN_HEADERS | ADDRESS_HEADERS:
+            raise ValueError(f"The outbox sets the {name} header itself.")
+        if not isinstance(value, str):
+            raise ValueError(f"The {name} header's value must be text.")
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"The {name} header's value contains a line break.")
+    return headers
 
 
 def queue_email(
@@ -41,6 +99,7 @@ def queue_email(
     user=None,
     ics: str = "",
     sensitive: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Render `<template>.txt` and `.html` and queue them (see `queue_message`)."""
     context = {**context, "site_url": settings.SITE_URL, "campus": campus}
@@ -55,6 +114,7 @@ def queue_email(
         user=user,
         ics=ics,
         sensitive=sensitive,
+        headers=headers,
     )
 
 
@@ -70,12 +130,15 @@ def queue_message(
     user=None,
     ics: str = "",
     sensitive: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Write the e-mail to the outbox (once per key) and deliver it after the commit.
 
     Call it inside the transaction of the change that causes it. Returns None when an e-mail
-    with this key exists already.
+    with this key exists already. `headers` are sent as given; a value with a line break is
+    refused here (ValueError), before anything is written.
     """
+    headers = _checked_headers(headers)
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
@@ -88,6 +151,7 @@ def queue_message(
                 body_text=body_text,
                 body_html=body_html,
                 ics=ics,
+                headers=headers,
                 sensitive=sensitive,
                 next_attempt_at=timezone.now(),
             )
@@ -107,66 +171,255 @@ def dispatch(email_id: int) -> None:
         logger.warning("Outbox: could not dispatch e-mail %s (%s); the sweep will", email_id, error)
 
 
-def _message(email: OutboundEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+# --- building the message ------------------------------------------------------------------
+class OutboxMessage(EmailMultiAlternatives):
+    """Django's message, with the calendar part as mail clients expect a meeting request.
+
+    An alternative "text/calendar; method=X" becomes exactly that Content-Type with one charset
+    (Django would repeat the parameters of a type given with parameters)."""
+
+    def _create_mime_attachment(self, content, mimetype):
+        if mimetype.startswith("text/calendar;"):
+            part = SafeMIMEText(content, "calendar", "utf-8")
+            part.replace_header("Content-Type", f"{mimetype}; charset=utf-8")
+            return part
+        return super()._create_mime_attachment(content, mimetype)
+
+
+def calendar_method(ics: str) -> str:
+    """The calendar's METHOD property (REQUEST, CANCEL, ...), or "" when it has none."""
+    try:
+        method = Calendar.from_ical(ics).get("method")
+    except ValueError as error:
+        raise PermanentFailure(f"The calendar cannot be read: {error}") from error
+    return str(method).strip().upper() if method else ""
+
+
+def build_message(email: OutboundEmail) -> OutboxMessage:
+    """The message as it goes out. Raises PermanentFailure when it can never be sent.
+
+    multipart/mixed[ multipart/alternative[ text/plain, text/html,
+    text/calendar; method=M; charset=utf-8 ], invite.ics (application/ics) ], as Google
+    Calendar's and Outlook's own invitations are built.
+    """
+    try:
+        validate_email(email.to)
+        sanitize_address(email.to, "utf-8")
+    except (ValidationError, ValueError) as error:
+        raise PermanentFailure(f"Invalid address: {email.to!r}") from error
+    message = OutboxMessage(
         subject=email.subject,
         body=email.body_text,
         to=[email.to],
-        headers={"X-CoPractice-Key": email.key},
+        headers={
+            "Message-ID": message_id(email.key),
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+            "X-CoPractice-Key": email.key,
+            **email.headers,
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.ics:
-        method = "CANCEL" if "METHOD:CANCEL" in email.ics else "REQUEST"
-        message.attach("meeting.ics", email.ics, f"text/calendar; method={method}; charset=utf-8")
+        method = calendar_method(email.ics)
+        if method:  # without a METHOD it is no meeting request: an attachment only
+            message.attach_alternative(email.ics, f"text/calendar; method={method}")
+        attachment = MIMEBase("application", "ics", name="invite.ics")
+        attachment.set_payload(email.ics.encode())
+        encoders.encode_base64(attachment)
+        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message.attach(attachment)
+    try:
+        message.message()  # every header checked now, not half-way through a conversation
+    except ValueError as error:  # BadHeaderError is one
+        raise PermanentFailure(f"{type(error).__name__}: {error}") from error
     return message
 
 
+def is_permanent(error: Exception) -> bool:
+    """Whether the mail server refused this message for good (5xx), not just for now (4xx).
+
+    A 5xx about the set-up (authentication, the sender address) is not about this message:
+    it is retried, so that mail flows again once the configuration is fixed."""
+    if isinstance(error, PermanentFailure):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _describe(error: Exception) -> str:
+    """What went wrong, for a log line: the kind of error and an SMTP code, never an address."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+        return f"{type(error).__name__} {'/'.join(codes)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    if isinstance(error, PermanentFailure) and error.__cause__ is not None:
+        return f"{type(error.__cause__).__name__}"
+    return type(error).__name__
+
+
+def _send(message: OutboxMessage) -> None:
+    backend = get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
+    backend.open()
+    try:
+        sent = backend.send_messages([message])
+    finally:
+        # Once the server has accepted the message, a failed goodbye must not make it a retry.
+        with suppress(Exception):
+            backend.close()
+    if sent == 0:
+        raise PermanentFailure("The mail backend accepted no recipient.")
+
+
+# --- delivering ----------------------------------------------------------------------------
+def _record(email_id: int, claimed_at, **fields) -> bool:
+    """Record this sender's outcome: a conditional UPDATE, retried on a fresh connection.
+
+    It only touches the row while this sender's claim holds, "sending" or, if the sweep gave up
+    on it meanwhile, "delivery uncertain". Returns False when it could not be recorded."""
+    rows = OutboundEmail.objects.filter(
+        pk=email_id, claimed_at=claimed_at, status__in=[Status.SENDING, Status.UNCERTAIN]
+    )
+    pauses = [] if db_connection.in_atomic_block else RECORD_PAUSES
+    for pause in [*pauses, None]:
+        try:
+            rows.update(**fields)
+            return True
+        except (OperationalError, InterfaceError) as error:
+            if pause is None:
+                logger.error(
+                    "Outbox: e-mail %s: could not record the outcome (%s); it stays 'sending' "
+                    "and the sweep will mark it 'delivery uncertain'",
+                    email_id,
+                    type(error).__name__,
+                )
+                return False
+            logger.warning(
+                "Outbox: e-mail %s: recording the outcome failed (%s); reconnecting in %s s",
+                email_id,
+                type(error).__name__,
+                pause,
+            )
+            with suppress(DatabaseError):
+                db_connection.close()
+            time.sleep(pause)
+    return False
+
+
 def deliver(*, email_id: int) -> str:
-    """Send one e-mail if it is due and nobody else is sending it. Returns what happened."""
-    now = timezone.now()
+    """Send one e-mail if it is due and nobody else is sending it. Returns what happened:
+    skipped, sent, retry, failed, or unrecorded (sent or not, the outcome could not be saved)."""
+    claimed_at = timezone.now()
     claimed = OutboundEmail.objects.filter(
-        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        pk=email_id, status=Status.PENDING, next_attempt_at__lte=claimed_at
+    ).update(status=Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
     if not claimed:
         return "skipped"
     email = OutboundEmail.objects.get(pk=email_id)
     try:
-        _message(email).send()
-    except Exception as error:  # SMTP refused, network down, ...: try again later
-        email.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if email.attempts >= MAX_ATTEMPTS:
-            email.status = OutboundEmail.Status.FAILED
+        _send(build_message(email))
+    except Exception as error:  # refused, unreachable, malformed: see is_permanent
+        permanent = is_permanent(error)
+        text = (
+            str(error)
+            if isinstance(error, PermanentFailure)
+            else f"{type(error).__name__}: {error}"
+        )
+        fields = {"last_error": text[:2000]}
+        if permanent or email.attempts >= MAX_ATTEMPTS:
+            fields["status"] = Status.FAILED
             outcome = "failed"
+            logger.warning(
+                "Outbox: e-mail %s (%s) failed after %s attempt%s: %s%s",
+                email.pk,
+                email.kind,
+                email.attempts,
+                "" if email.attempts == 1 else "s",
+                _describe(error),
+                ", permanent: not retried" if permanent else "",
+            )
         else:
-            email.status = OutboundEmail.Status.PENDING
-            email.next_attempt_at = timezone.now() + backoff_after(email.attempts)
+            delay = backoff_after(email.attempts)
+            fields.update(status=Status.PENDING, next_attempt_at=timezone.now() + delay)
             outcome = "retry"
-        email.save(update_fields=["status", "last_error", "next_attempt_at"])
-        logger.warning("Outbox: e-mail %s attempt %s failed: %s", email.pk, email.attempts, error)
-        return outcome
-    email.status = OutboundEmail.Status.SENT
-    email.sent_at = timezone.now()
-    email.last_error = ""
-    fields = ["status", "sent_at", "last_error"]
+            logger.warning(
+                "Outbox: e-mail %s (%s) attempt %s failed: %s; retrying in %s s",
+                email.pk,
+                email.kind,
+                email.attempts,
+                _describe(error),
+                int(delay.total_seconds()),
+            )
+        return outcome if _record(email.pk, claimed_at, **fields) else "unrecorded"
+    fields = {"status": Status.SENT, "sent_at": timezone.now(), "last_error": ""}
     if email.sensitive:
-        email.body_text = email.body_html = ERASED
-        fields += ["body_text", "body_html"]
-    email.save(update_fields=fields)
+        fields.update(body_text=ERASED, body_html=ERASED)
+    if not _record(email.pk, claimed_at, **fields):
+        return "unrecorded"
+    logger.info("Outbox: e-mail %s (%s) sent", email.pk, email.kind)
     return "sent"
 
 
 def sweep(*, limit: int = 500) -> int:
-    """Re-dispatch what is due; release rows whose sender died mid-send. Returns how many."""
+    """Re-dispatch what is due. Returns how many.
+
+    A row still "sending" past STUCK_AFTER belongs to a sender that died or could not record
+    the outcome: it may have gone out, so it becomes "delivery uncertain" and is not sent
+    again unless a coordinator asks (resend_email)."""
     now = timezone.now()
-    OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STUCK_AFTER
-    ).update(status=OutboundEmail.Status.PENDING)
+    stuck = OutboundEmail.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    stuck_ids = list(stuck.values_list("pk", flat=True)[:limit])
+    if stuck_ids:
+        stuck.filter(pk__in=stuck_ids).update(
+            status=Status.UNCERTAIN,
+            last_error=(
+                "The sender stopped before recording whether the mail server accepted this "
+                "e-mail. It is not sent again automatically."
+            ),
+        )
+        logger.warning(
+            "Outbox: e-mail %s: delivery uncertain (the sender stopped mid-send); not re-sent",
+            ", ".join(map(str, stuck_ids)),
+        )
     due = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+        OutboundEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
     for email_id in due:
         dispatch(email_id)
     return len(due)
+
+
+def resend_email(*, email: OutboundEmail, by) -> OutboundEmail:
+    """Send a failed or uncertain e-mail again, now: a person's decision, recorded on the row.
+
+    It keeps its key and so its Message-ID: a client that got it already shows it once.
+    Raises ValidationError for any other status (sent, or already on its way)."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = OutboundEmail.objects.filter(pk=email.pk, status__in=RESENDABLE).update(
+            status=Status.PENDING,
+            next_attempt_at=now,
+            attempts=0,
+            resent_at=now,
+            resent_by=by,
+        )
+        if not updated:
+            email.refresh_from_db(fields=["status"])
+            if email.status == Status.SENT:
+                raise ValidationError("This e-mail was delivered already: it is not sent again.")
+            raise ValidationError(
+                "This e-mail is on its way already: only a failed e-mail or one whose "
+                "delivery is uncertain can be sent again."
+            )
+        transaction.on_commit(lambda: dispatch(email.pk))
+    email.refresh_from_db()
+    logger.info("Outbox: e-mail %s (%s) queued again by user %s", email.pk, email.kind, by.pk)
+    return email

@@ -11,6 +11,8 @@ def heartbeat(self):
 
 @shared_task(name="copractice.deliver_email", bind=True, max_retries=outbox.MAX_ATTEMPTS)
 def deliver_email(self, *, email_id):
+    """Deliver one outbox row; a temporary failure comes back after the back-off. The result
+    is a word (sent, retry, failed, skipped, unrecorded), never an address."""
     outcome = outbox.deliver(email_id=email_id)
     if outcome == "retry":
         email = outbox.OutboundEmail.objects.only("attempts").get(pk=email_id)

@@ -5,8 +5,15 @@ zone. When it has none, the campus's active coordinators hear about it in three 
 the 20th of the month before ("upcoming"), from the 1st of M ("overdue") and from the 15th of M
 ("escalation", to site admins too) — each (campus, month, stage) at most once, which a unique
 row in the database guarantees however often and from however many processes the check runs.
+
+A campus without an active coordinator is not forgotten: its reminders go to the site admins,
+saying why. A stage counts as sent only when somebody was told; with nobody at all to tell,
+nothing is recorded and the next check tries again.
+
+Decisions are logged and returned by the hourly task: they name people by id, never by address.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,6 +30,8 @@ from members.models import Campus, Membership
 
 from .models import GapReminder, Meeting
 
+logger = logging.getLogger(__name__)
+
 Stage = GapReminder.Stage
 UPCOMING_FROM_DAY = 20
 ESCALATION_FROM_DAY = 15
@@ -33,11 +42,22 @@ class GapDecision:
     campus: Campus
     month: date
     stage: str
-    outcome: str  # has a meeting / sent / already sent / would send / new campus
-    recipients: list[str] = field(default_factory=list)
+    # has a meeting / sent / already sent / would send / new campus / nobody to tell
+    outcome: str
+    recipient_ids: list[int] = field(default_factory=list)
+    to_site_admins: bool = False  # no active coordinator: the site admins are told instead
 
     def __str__(self):
-        who = f" to {', '.join(self.recipients)}" if self.recipients else ""
+        """Counts and user ids, never addresses: this line goes to logs and task results."""
+        who = ""
+        if self.recipient_ids:
+            count = len(self.recipient_ids)
+            ids = ", ".join(map(str, self.recipient_ids))
+            who = f" to {count} {'person' if count == 1 else 'people'} (user id {ids})"
+            if self.to_site_admins:
+                who += ", the site admins: no active coordinator"
+        elif self.outcome == "nobody to tell":
+            who = " (no active coordinator, no active site admin)"
         return f"{self.campus.slug}: {self.month:%B %Y} {self.stage} — {self.outcome}{who}"
 
 
@@ -88,9 +108,15 @@ def check_meeting_gaps(*, at: datetime | None = None, dry_run: bool = False) -> 
             elif (campus.pk, month, stage) in sent:
                 outcome = "already sent"
             elif dry_run:
+                recipients, to_site_admins = _recipients(campus, stage)
                 decisions.append(
                     GapDecision(
-                        campus, month, stage, "would send", _recipient_emails(campus, stage)
+                        campus,
+                        month,
+                        stage,
+                        "would send" if recipients else "nobody to tell",
+                        [user.pk for user in recipients],
+                        to_site_admins,
                     )
                 )
                 continue
@@ -101,39 +127,49 @@ def check_meeting_gaps(*, at: datetime | None = None, dry_run: bool = False) -> 
     return decisions
 
 
-def _recipients(campus: Campus, stage: str):
+def _recipients(campus: Campus, stage: str) -> tuple[list, bool]:
+    """Who hears about the gap, and whether they are the site admins standing in for a
+    coordinator the campus does not have."""
+    users = get_user_model().objects.filter(is_active=True)
     coordinators = list(
-        get_user_model().objects.filter(
-            is_active=True,
+        users.filter(
             memberships__campus=campus,
             memberships__role=Membership.Role.COORDINATOR,
             memberships__status=Membership.Status.ACTIVE,
-        )
+        ).order_by("pk")
     )
+    if not coordinators:
+        return list(users.filter(is_superuser=True).order_by("pk")), True
     if stage == Stage.ESCALATION:
         known = {user.pk for user in coordinators}
         coordinators += [
-            user
-            for user in get_user_model().objects.filter(is_active=True, is_superuser=True)
-            if user.pk not in known
+            user for user in users.filter(is_superuser=True).order_by("pk") if user.pk not in known
         ]
-    return coordinators
-
-
-def _recipient_emails(campus, stage):
-    return [user.email for user in _recipients(campus, stage)]
+    return coordinators, False
 
 
 @transaction.atomic
 def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision:
-    """Record the reminder and queue its e-mails in one transaction, once per campus/month/stage."""
+    """Record the reminder and queue its e-mails in one transaction, once per campus/month/stage.
+
+    With nobody to tell, nothing is recorded: the next check tries again."""
+    recipients, to_site_admins = _recipients(campus, stage)
+    if not recipients:
+        logger.warning(
+            "Gap reminder %s %s %s: nobody to tell (no active coordinator, no active site "
+            "admin); the next check tries again",
+            campus.slug,
+            f"{month:%Y-%m}",
+            stage,
+        )
+        return GapDecision(campus, month, stage, "nobody to tell")
     try:
         with transaction.atomic():
             reminder = GapReminder.objects.create(campus=campus, month=month, stage=stage)
     except IntegrityError:
         return GapDecision(campus, month, stage, "already sent")
-    recipients = _recipients(campus, stage)
     schedule_url = absolute_url(reverse("meetings:meeting_create", kwargs={"campus": campus.slug}))
+    members_url = absolute_url(reverse("members:member_list", kwargs={"campus": campus.slug}))
     subjects = {
         Stage.UPCOMING: f"No community-of-practice meeting yet for {month:%B %Y}",
         Stage.OVERDUE: f"{month:%B %Y} has no community-of-practice meeting",
@@ -152,10 +188,14 @@ def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision
                 "user": user,
                 "month": month,
                 "stage": stage,
+                "no_coordinator": to_site_admins,
                 "schedule_url": schedule_url,
+                "members_url": members_url,
                 "preferences_url": absolute_url(reverse("members:profile")),
             },
         )
     reminder.recipients = len(recipients)
     reminder.save(update_fields=["recipients"])
-    return GapDecision(campus, month, stage, "sent", [user.email for user in recipients])
+    return GapDecision(
+        campus, month, stage, "sent", [user.pk for user in recipients], to_site_admins
+    )

@@ -1,13 +1,21 @@
+import logging
+
 from celery import shared_task
 
 from . import notifications
 from .reminders import check_meeting_gaps
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="meetings.check_meeting_gaps")
 def check_meeting_gaps_task():
-    """Hourly: each campus, in its own time zone, gets the gap reminders now due."""
-    return [str(decision) for decision in check_meeting_gaps() if decision.outcome == "sent"]
+    """Hourly: each campus, in its own time zone, gets the gap reminders now due. Returns and
+    logs what was sent, with user ids and counts (never addresses)."""
+    sent = [str(decision) for decision in check_meeting_gaps() if decision.outcome == "sent"]
+    for line in sent:
+        logger.info("Gap reminder %s", line)
+    return sent
 
 
 @shared_task(name="meetings.send_meeting_reminders")

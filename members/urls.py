@@ -8,6 +8,11 @@ urlpatterns = [
     path("c/<slug:campus>/", views.CampusHomeView.as_view(), name="campus_home"),
     path("c/<slug:campus>/settings/", views.CampusSettingsView.as_view(), name="campus_settings"),
     path("c/<slug:campus>/notices/", views.NoticeListView.as_view(), name="notice_list"),
+    path(
+        "c/<slug:campus>/notices/<int:pk>/resend/",
+        views.NoticeResendView.as_view(),
+        name="notice_resend",
+    ),
     path("c/<slug:campus>/members/", views.MemberListView.as_view(), name="member_list"),
     path("c/<slug:campus>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"),
     path(

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
 from copractice.models import OutboundEmail
+from copractice.outbox import resend_email
 
 from . import selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
@@ -219,15 +221,30 @@ class ProfileView(LoginRequiredMixin, UpdateView):
 
 
 class NoticeListView(CoordinatorRequiredMixin, ListView):
-    """The campus's e-mail notices: what went out, what is waiting, what failed."""
+    """The campus's e-mail notices: what went out, what is waiting, what failed, and what may
+    or may not have arrived (a coordinator can send those two again)."""
 
     template_name = "members/notice_list.html"
     context_object_name = "notices"
     paginate_by = 50
 
     def get_queryset(self):
-        notices = OutboundEmail.objects.filter(campus=self.campus).only(
-            "created_at", "kind", "to", "subject", "status", "attempts", "last_error", "sent_at"
+        notices = (
+            OutboundEmail.objects.filter(campus=self.campus)
+            .select_related("resent_by")
+            .only(
+                "created_at",
+                "kind",
+                "to",
+                "subject",
+                "status",
+                "attempts",
+                "last_error",
+                "sent_at",
+                "resent_at",
+                "resent_by__name",
+                "resent_by__email",
+            )
         )
         status = self.request.GET.get("status")
         if status in OutboundEmail.Status.values:
@@ -238,7 +255,26 @@ class NoticeListView(CoordinatorRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = OutboundEmail.Status.choices
         context["current_status"] = self.request.GET.get("status", "")
-        context["failed_count"] = OutboundEmail.objects.filter(
-            campus=self.campus, status=OutboundEmail.Status.FAILED
-        ).count()
+        context.update(
+            OutboundEmail.objects.filter(campus=self.campus).aggregate(
+                failed_count=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
+                uncertain_count=Count("pk", filter=Q(status=OutboundEmail.Status.UNCERTAIN)),
+            )
+        )
         return context
+
+
+class NoticeResendView(CoordinatorRequiredMixin, View):
+    """Send a failed or uncertain notice again: the coordinator's decision, never automatic."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        notice = get_object_or_404(OutboundEmail, campus=self.campus, pk=kwargs["pk"])
+        try:
+            resend_email(email=notice, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The e-mail to {notice.to} will be sent again now.")
+        return redirect("members:notice_list", campus=self.campus.slug)

@@ -55,6 +55,23 @@ def invitation_token_kwargs(w):
     return {"token": "the-token"}
 
 
+def failed_notice_kwargs(w):
+    from copractice.models import OutboundEmail
+
+    notice = OutboundEmail.objects.create(
+        key="failed-notice",
+        kind="invitation",
+        campus=w.campus,
+        to="gone@example.edu",
+        subject="You are invited",
+        body_text="b",
+        status=OutboundEmail.Status.FAILED,
+        attempts=1,
+        next_attempt_at="2026-01-01T00:00Z",
+    )
+    return {"campus": w.campus.slug, "pk": notice.pk}
+
+
 def _meeting(w):
     from django.utils import timezone
 
@@ -123,6 +140,7 @@ TABLE = [
     Row("members:campus_home", CAMPUS_MEMBERS, campus_kwargs),
     Row("members:campus_settings", COORDINATORS, campus_kwargs),
     Row("members:notice_list", COORDINATORS, campus_kwargs),
+    Row("members:notice_resend", COORDINATOR_POST, failed_notice_kwargs, method="post"),
     Row("members:member_list", COORDINATORS, campus_kwargs),
     Row("members:member_invite", COORDINATORS, campus_kwargs),
     Row(

@@ -1,3 +1,4 @@
+import logging
 import subprocess
 import sys
 from collections import Counter
@@ -12,7 +13,7 @@ from django.core.management import CommandError, call_command
 from copractice.models import OutboundEmail
 from meetings.models import GapReminder, Meeting
 from meetings.reminders import check_meeting_gaps, due_stages
-from tests.factories import CampusFactory, MeetingFactory, MembershipFactory
+from tests.factories import CampusFactory, MeetingFactory, MembershipFactory, UserFactory
 
 TORONTO = ZoneInfo("America/Toronto")
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +60,9 @@ def test_overdue_month_reminds_coordinators_once(quiet_campus, world):
     at = local(TORONTO, 2026, 12, 1, 9, 0)
     first = [str(d) for d in check_meeting_gaps(at=at) if d.campus == quiet_campus]
     again = [str(d) for d in check_meeting_gaps(at=at) if d.campus == quiet_campus]
-    assert first == [f"riverside: December 2026 overdue — sent to {world.coordinator.email}"]
+    assert first == [
+        f"riverside: December 2026 overdue — sent to 1 person (user id {world.coordinator.pk})"
+    ]
     assert again == ["riverside: December 2026 overdue — already sent"]
     assert _gap_mail(quiet_campus) == [("gap_overdue", world.coordinator.email)]
     email = OutboundEmail.objects.get(kind="gap_overdue", campus=quiet_campus)
@@ -75,6 +78,87 @@ def test_escalation_goes_to_site_admins_too(quiet_campus, world):
     assert _gap_mail(quiet_campus) == sorted(
         [("gap_escalation", world.coordinator.email), ("gap_escalation", world.admin.email)]
     )
+
+
+@pytest.fixture
+def campus_without_coordinator(world):
+    """Lakeside: a peer supporter, a coordinator on leave and one whose account is closed."""
+    campus = CampusFactory(slug="lakeside", name="Lakeside")
+    MembershipFactory(campus=campus)
+    MembershipFactory(campus=campus, role="coordinator", status="on_leave")
+    closed = MembershipFactory(campus=campus, role="coordinator").user
+    closed.is_active = False
+    closed.save(update_fields=["is_active"])
+    return campus
+
+
+def _lakeside(decisions):
+    return [str(d) for d in decisions if d.campus.slug == "lakeside"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage_day", [(2, "overdue"), (16, "escalation")])
+def test_a_campus_without_an_active_coordinator_tells_the_site_admins_why(
+    campus_without_coordinator, world, stage_day
+):
+    day, stage = stage_day
+    second_admin = UserFactory(is_superuser=True, email="root@example.edu")
+    decisions = check_meeting_gaps(at=local(TORONTO, 2027, 3, day, 9, 0))
+    assert _lakeside(decisions) == [
+        f"lakeside: March 2027 {stage} — sent to 2 people (user id {world.admin.pk}, "
+        f"{second_admin.pk}), the site admins: no active coordinator"
+    ]
+    assert _gap_mail(campus_without_coordinator) == sorted(
+        [(f"gap_{stage}", world.admin.email), (f"gap_{stage}", "root@example.edu")]
+    )
+    email = OutboundEmail.objects.get(campus=campus_without_coordinator, to=world.admin.email)
+    assert "Lakeside has no active coordinator, so this comes to you." in email.body_text
+    assert "<strong>Lakeside</strong> has no active coordinator, so this comes to you." in (
+        email.body_html
+    )
+    assert "Appoint a coordinator: http://127.0.0.1:8000/c/lakeside/members/" in email.body_text
+    assert "Site admins receive this reminder too." not in email.body_text
+    assert GapReminder.objects.get(campus=campus_without_coordinator).recipients == 2
+
+
+@pytest.mark.django_db
+def test_with_nobody_to_tell_nothing_is_recorded_and_the_next_check_tries_again(
+    campus_without_coordinator, world, caplog
+):
+    caplog.set_level(logging.WARNING, logger="meetings.reminders")
+    world.admin.is_active = False
+    world.admin.save(update_fields=["is_active"])
+    at = local(TORONTO, 2027, 3, 2, 9, 0)
+    assert _lakeside(check_meeting_gaps(at=at)) == [
+        "lakeside: March 2027 overdue — nobody to tell (no active coordinator, no active site "
+        "admin)"
+    ]
+    assert GapReminder.objects.filter(campus=campus_without_coordinator).count() == 0
+    assert _gap_mail(campus_without_coordinator) == []
+    assert [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "meetings.reminders"
+    ] == [
+        (
+            "WARNING",
+            "Gap reminder lakeside 2027-03 overdue: nobody to tell (no active coordinator, no "
+            "active site admin); the next check tries again",
+        )
+    ]
+    assert _lakeside(check_meeting_gaps(at=at, dry_run=True)) == [
+        "lakeside: March 2027 overdue — nobody to tell (no active coordinator, no active site "
+        "admin)"
+    ]
+
+    world.admin.is_active = True
+    world.admin.save(update_fields=["is_active"])
+    assert _lakeside(check_meeting_gaps(at=at + timedelta(hours=1))) == [
+        f"lakeside: March 2027 overdue — sent to 1 person (user id {world.admin.pk}), the site "
+        "admins: no active coordinator"
+    ]
+    assert _gap_mail(campus_without_coordinator) == [("gap_overdue", world.admin.email)]
+    assert _lakeside(check_meeting_gaps(at=at + timedelta(hours=2))) == [
+        "lakeside: March 2027 overdue — already sent"
+    ]
 
 
 @pytest.mark.django_db
@@ -114,7 +198,8 @@ def test_late_evening_on_the_last_day_counts_for_that_month_in_the_campus_zone(w
 def test_dry_run_decides_but_sends_nothing(quiet_campus, world):
     decisions = check_meeting_gaps(at=local(TORONTO, 2026, 12, 3, 9, 0), dry_run=True)
     assert [str(d) for d in decisions if d.campus == quiet_campus] == [
-        f"riverside: December 2026 overdue — would send to {world.coordinator.email}"
+        "riverside: December 2026 overdue — would send to 1 person "
+        f"(user id {world.coordinator.pk})"
     ]
     assert GapReminder.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
@@ -125,8 +210,12 @@ def test_command_prints_each_campus_decision(quiet_campus, world, capsys):
     call_command("check_meeting_gaps", "--at", "2026-12-03T09:00:00-05:00", "--dry-run")
     out = capsys.readouterr().out
     assert "Meeting gaps at 2026-12-03T09:00:00-05:00 (dry run):" in out
-    assert "riverside: December 2026 overdue — would send to" in out
+    assert (
+        f"  riverside: December 2026 overdue — would send to 1 person "
+        f"(user id {world.coordinator.pk})\n" in out
+    )
     assert "hillside: December 2026" in out
+    assert "@" not in out  # people by id, never by address
     with pytest.raises(CommandError, match="needs a UTC offset"):
         call_command("check_meeting_gaps", "--at", "2026-12-03T09:00:00")
     with pytest.raises(CommandError, match="--at"):
@@ -246,16 +335,22 @@ def test_two_years_of_hourly_checks_send_exactly_the_expected_reminders(db):
 
 
 @pytest.mark.django_db
-def test_hourly_task_is_scheduled_and_sends(quiet_campus, world, settings):
+def test_hourly_task_is_scheduled_and_sends(quiet_campus, world, settings, caplog):
     from meetings.tasks import check_meeting_gaps_task
 
+    caplog.set_level(logging.INFO, logger="meetings.tasks")
     entry = settings.CELERY_BEAT_SCHEDULE["check-meeting-gaps"]
     assert entry["task"] == check_meeting_gaps_task.name
     assert entry["schedule"].minute == {0}
     assert len(entry["schedule"].hour) == 24
     with time_machine.travel(local(TORONTO, 2026, 12, 2, 9, 0), tick=False):
         sent = check_meeting_gaps_task()
-    assert f"riverside: December 2026 overdue — sent to {world.coordinator.email}" in sent
     assert [line for line in sent if line.startswith("riverside")] == [
-        f"riverside: December 2026 overdue — sent to {world.coordinator.email}"
+        f"riverside: December 2026 overdue — sent to 1 person (user id {world.coordinator.pk})"
     ]
+    assert (
+        f"Gap reminder riverside: December 2026 overdue — sent to 1 person "
+        f"(user id {world.coordinator.pk})"
+    ) in [r.getMessage() for r in caplog.records if r.name == "meetings.tasks"]
+    assert "@" not in caplog.text  # no address in the logs
+    assert not any("@" in line for line in sent)  # nor in the task's result

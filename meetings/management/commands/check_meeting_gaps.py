@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--at", help="Decide as if it were this instant (ISO 8601).")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Print the decisions; send nothing."
+            "--dry-run",
+            action="store_true",
+            help="Print the decisions (who would be told, by user id); send nothing.",
         )
 
     def handle(self, *args, at=None, dry_run=False, **options):
