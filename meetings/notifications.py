@@ -20,6 +20,7 @@ from copractice.mail import absolute_url
 from copractice.models import OutboundEmail
 from copractice.outbox import queue_email
 from members.models import Membership
+from members.preferences import list_headers, stop_url
 
 from .calendar import itip_calendar
 from .models import Attendance, Meeting
@@ -94,7 +95,7 @@ def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: 
     count = 0
     for user, rows in _attendances_by_user(series_meetings or meetings).items():
         concerned = [row for row in rows if row.meeting_id in meetings_by_pk]
-        if not concerned:
+        if not concerned or not user.wants_meeting_notices:
             continue
         for row in concerned:
             row.meeting = meetings_by_pk[row.meeting_id]
@@ -111,6 +112,7 @@ def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: 
                 "lines": _meeting_lines(meetings_by_pk, concerned, with_links=method == "REQUEST"),
                 "first": meetings[0],
                 "preferences_url": _preferences_url(),
+                "stop_url": stop_url(user=user, topic="meeting_notices"),
             },
             ics=itip_calendar(
                 meetings=[meetings_by_pk[row.meeting_id] for row in concerned],
@@ -118,6 +120,7 @@ def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: 
                 method=method,
                 series_meetings=series_meetings,
             ),
+            headers=list_headers(user=user, topic="meeting_notices"),
         )
         count += queued is not None
     return count
@@ -232,7 +235,9 @@ def send_meeting_reminders(*, now: datetime | None = None) -> int:
                 "attendance": row,
                 "first": meeting,
                 "preferences_url": _preferences_url(),
+                "stop_url": stop_url(user=row.user, topic="meeting_reminders"),
             },
+            headers=list_headers(user=row.user, topic="meeting_reminders"),
         )
         sent += 1
     return sent
@@ -259,6 +264,7 @@ def send_presence_nudges(*, now: datetime | None = None) -> int:
         role=Membership.Role.COORDINATOR,
         status=Membership.Status.ACTIVE,
         user__is_active=True,
+        user__wants_presence_nudges=True,
     ).select_related("user"):
         coordinators[membership.campus_id].append(membership.user)
     keys = {
@@ -289,7 +295,9 @@ def send_presence_nudges(*, now: datetime | None = None) -> int:
                     )
                 ),
                 "preferences_url": _preferences_url(),
+                "stop_url": stop_url(user=user, topic="presence_nudges"),
             },
+            headers=list_headers(user=user, topic="presence_nudges"),
         )
         sent += 1
     return sent

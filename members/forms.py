@@ -58,7 +58,12 @@ class AcceptInvitationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "wants_meeting_reminders"]
+        fields = [
+            "name",
+            "wants_meeting_notices",
+            "wants_meeting_reminders",
+            "wants_presence_nudges",
+        ]
 
 
 class CampusSettingsForm(forms.ModelForm):

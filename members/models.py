@@ -43,11 +43,22 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     name = models.CharField(max_length=150, help_text="The name colleagues know you by.")
+    wants_meeting_notices = models.BooleanField(
+        "e-mail me when a meeting is scheduled, changed or cancelled",
+        default=True,
+        help_text="With a calendar entry and one-click answers. Turned off, you still see "
+        "every meeting here and in your calendar feed.",
+    )
     wants_meeting_reminders = models.BooleanField(
         "remind me before meetings",
         default=True,
-        help_text="An e-mail shortly before each meeting you have not declined. Invitations, "
-        "changes and cancellations always arrive.",
+        help_text="An e-mail shortly before each meeting you have not declined.",
+    )
+    wants_presence_nudges = models.BooleanField(
+        "remind me to record presence",
+        default=True,
+        help_text="For coordinators: an e-mail the day after a meeting whose presence is not "
+        "recorded.",
     )
 
     USERNAME_FIELD = "email"

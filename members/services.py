@@ -17,6 +17,7 @@ from copractice.mail import absolute_url
 from copractice.outbox import queue_email
 
 from .models import Campus, Invitation, Membership, hash_token
+from .preferences import TOPICS
 
 User = get_user_model()
 
@@ -271,3 +272,15 @@ def _queue_added_email(membership: Membership) -> None:
             "campus_url": absolute_url(membership.campus.get_absolute_url()),
         },
     )
+
+
+@transaction.atomic
+def stop_emails(*, user, topic: str) -> User:
+    """The person no longer wants the e-mails of `topic` (see members.preferences); they can
+    turn them on again on their profile."""
+    field = TOPICS[topic].field
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if getattr(user, field):
+        setattr(user, field, False)
+        user.save(update_fields=[field])
+    return user

@@ -32,4 +32,5 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("stop-emails/<str:token>/", views.StopEmailsView.as_view(), name="stop_emails"),
 ]

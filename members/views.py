@@ -5,13 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
 from copractice.models import OutboundEmail
 from copractice.outbox import resend_email
 
-from . import selectors, services
+from . import preferences, selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
 from .forms import (
     AcceptInvitationForm,
@@ -278,3 +281,48 @@ class NoticeResendView(CoordinatorRequiredMixin, View):
         else:
             messages.success(request, f"The e-mail to {notice.to} will be sent again now.")
         return redirect("members:notice_list", campus=self.campus.slug)
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class StopEmailsView(View):
+    """Public: the link of an e-mail's List-Unsubscribe header and footer. A GET asks; a POST
+    stops that kind of e-mail. Mail clients' one-click unsubscribe POSTs without a session or a
+    CSRF token (RFC 8058): the signed link is the authority, and all it can do is stop e-mail."""
+
+    def _resolve(self, token):
+        try:
+            user_id, topic = preferences.read_stop_token(token)
+        except preferences.StopLinkError as error:
+            return None, None, str(error)
+        user = services.User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return None, None, "This link is not valid any more."
+        return user, topic, None
+
+    def _invalid(self, request, reason):
+        return render(request, "members/stop_emails_invalid.html", {"reason": reason}, status=400)
+
+    def get(self, request, token):
+        person, topic, error = self._resolve(token)
+        if error:
+            return self._invalid(request, error)
+        return render(
+            request,
+            "members/stop_emails.html",
+            {
+                "person": person,
+                "topic": preferences.TOPICS[topic],
+                "wanted": getattr(person, preferences.TOPICS[topic].field),
+            },
+        )
+
+    def post(self, request, token):
+        person, topic, error = self._resolve(token)
+        if error:
+            return self._invalid(request, error)
+        services.stop_emails(user=person, topic=topic)
+        return render(
+            request,
+            "members/stop_emails_done.html",
+            {"person": person, "topic": preferences.TOPICS[topic]},
+        )

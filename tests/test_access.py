@@ -106,6 +106,12 @@ def action_item_kwargs(w):
     }
 
 
+def stop_emails_kwargs(w):
+    from members.preferences import stop_token
+
+    return {"token": stop_token(user=w.peer, topic="meeting_reminders")}
+
+
 def suggestion_kwargs(w):
     return {"campus": w.campus.slug, "pk": DiscussionSuggestionFactory(campus=w.campus).pk}
 
@@ -166,6 +172,7 @@ TABLE = [
         invitation_token_kwargs,
     ),
     Row("members:profile", LOGGED_IN),
+    Row("members:stop_emails", PUBLIC, stop_emails_kwargs),
     # --- training ---
     Row("training:topic_list", LOGGED_IN),
     Row("training:topic_detail", LOGGED_IN, lambda w: {"pk": TopicFactory().pk}),
