@@ -1,0 +1,144 @@
+"""/health/ reports the database, the cache and the broker, with a status a load balancer can
+act on; and the app keeps serving while Redis (cache or broker) is down."""
+
+import logging
+import time
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from copractice import cache as degrading
+
+from .factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+DEAD_REDIS = "redis://127.0.0.1:9/0"
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The Redis cache pointed at a port where nothing listens, as an outage looks."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "copractice.cache.DegradingRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+
+
+def test_health_reports_every_part(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert {key: body[key] for key in ("status", "database", "cache", "broker")} == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+    }
+    assert body["heartbeat"] == {
+        "last_beat_at": None,
+        "seconds_ago": None,
+        "beats": 0,
+        "fresh": False,
+    }
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_health_says_the_cache_is_down_and_still_answers_200(client, dead_cache):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["cache"], body["broker"]) == (
+        "degraded",
+        "ok",
+        "down",
+        "ok",
+    )
+
+
+def test_health_says_the_broker_is_down_within_two_seconds(client, dead_broker):
+    started = time.monotonic()
+    response = client.get("/health/")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["cache"], body["broker"]) == (
+        "degraded",
+        "ok",
+        "ok",
+        "down",
+    )
+    assert elapsed < 2, f"/health/ took {elapsed:.1f} s"
+
+
+def test_health_answers_503_when_the_database_is_down(client, monkeypatch):
+    from copractice import views
+
+    class DeadCursor:
+        def __enter__(self):
+            raise DatabaseError("connection refused")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(views.connection, "cursor", lambda: DeadCursor())
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "down",
+        "database": "down",
+        "cache": "ok",
+        "broker": "ok",
+        "heartbeat": None,
+    }
+
+
+# --- Redis down: people still log in ----------------------------------------------------------
+def test_login_works_while_the_cache_is_down(client, world, dead_cache):
+    response = client.post(
+        reverse("account_login"), {"login": world.peer.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.peer.pk)
+
+
+def test_failed_logins_are_still_limited_while_the_cache_is_down(client, world, dead_cache):
+    """The per-process fallback keeps counting: an outage is no window for guessing."""
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": world.peer.email, "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": world.peer.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_works_while_the_cache_is_down(client, world, dead_cache):
+    response = client.post(reverse("account_reset_password"), {"email": world.peer.email})
+    assert response.status_code == 302
+    assert response.url == reverse("account_reset_password_done")
+
+
+def test_a_cache_outage_is_logged_once_and_costs_no_time(dead_cache, caplog, monkeypatch):
+    from django.core.cache import cache
+
+    calls = []
+    original = degrading.RedisCache.get
+
+    def counting_get(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(degrading.RedisCache, "get", counting_get)
+    with caplog.at_level(logging.INFO, logger="copractice.cache"):
+        cache.set("greeting", "hello")
+        assert [cache.get("greeting") for _ in range(50)] == ["hello"] * 50
+    # The first call (set) found Redis down; it is left alone for RETRY_AFTER seconds.
+    assert calls == []
+    assert [(r.levelname, r.getMessage().split(" (")[0]) for r in caplog.records] == [
+        ("WARNING", "Cache: Redis is unreachable")
+    ]
