@@ -58,8 +58,9 @@ if PRODUCTION and ("SITE_URL" not in env.ENVIRON or _is_local(urlparse(SITE_URL)
         "to the public address people use, e.g. https://copractice.your-campus.edu: links in "
         "e-mails point there."
     )
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=sorted({"127.0.0.1", "localhost", urlparse(SITE_URL).hostname})
+# Unset or empty: SITE_URL's host, and the local addresses (health checks from the host).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or sorted(
+    {"127.0.0.1", "localhost", urlparse(SITE_URL).hostname}
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -307,6 +308,8 @@ CONTENT_SECURITY_POLICY = {
 # --- security ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers and the container's health check ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)

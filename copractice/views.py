@@ -36,14 +36,15 @@ def home(request):
     return render(request, "home.html", {"all_campuses": campuses})
 
 
-def _database_answers() -> bool:
+def _database_answers() -> tuple[bool, dict | None]:
+    """Whether the database answers, and the heartbeat it holds (None when it does not)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError as error:
+        return True, _heartbeat()
+    except DatabaseError as error:  # down, or not migrated: either way nothing can be served
         logger.warning("Health: the database does not answer (%s)", error)
-        return False
-    return True
+        return False, None
 
 
 def _cache_answers() -> bool:
@@ -82,11 +83,8 @@ def health(request):
     a per-process cache) or the broker is (e-mail waits in the outbox), so then it says
     "degraded" and names the part. 503 when the database does not answer: send people elsewhere.
     """
-    parts = {
-        "database": _database_answers(),
-        "cache": _cache_answers(),
-        "broker": _broker_answers(),
-    }
+    database, heartbeat = _database_answers()
+    parts = {"database": database, "cache": _cache_answers(), "broker": _broker_answers()}
     if not parts["database"]:
         status = "down"
     elif all(parts.values()):
@@ -97,7 +95,7 @@ def health(request):
         {
             "status": status,
             **{part: "ok" if up else "down" for part, up in parts.items()},
-            "heartbeat": _heartbeat() if parts["database"] else None,
+            "heartbeat": heartbeat,
         },
         status=503 if status == "down" else 200,
     )

@@ -142,3 +142,15 @@ def test_a_cache_outage_is_logged_once_and_costs_no_time(dead_cache, caplog, mon
     assert [(r.levelname, r.getMessage().split(" (")[0]) for r in caplog.records] == [
         ("WARNING", "Cache: Redis is unreachable")
     ]
+
+
+def test_health_answers_503_before_the_database_is_migrated(client, monkeypatch):
+    from copractice import views
+
+    def no_table():
+        raise DatabaseError("no such table: copractice_heartbeat")
+
+    monkeypatch.setattr(views, "_heartbeat", no_table)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"

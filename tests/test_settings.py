@@ -116,11 +116,32 @@ def test_site_url_follows_the_served_address_unless_set():
     assert _setting("settings.SITE_URL", chosen) == "https://copractice.example.edu"
 
 
-def test_allowed_hosts_include_the_site_address():
+@pytest.mark.parametrize("allowed_hosts", [None, ""])
+def test_allowed_hosts_include_the_site_address(allowed_hosts):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    if allowed_hosts is not None:
+        env["ALLOWED_HOSTS"] = allowed_hosts
     assert _setting("settings.ALLOWED_HOSTS", env) == (
         "['127.0.0.1', 'copractice.example.edu', 'localhost']"
     )
+
+
+def test_health_answers_plain_http_behind_the_ssl_redirect(tmp_path):
+    env = {
+        **PRODUCTION_ENV,
+        "SECURE_SSL_REDIRECT": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    assert _run("migrate", "--noinput", env=env).returncode == 0
+    code = (
+        "from django.test import Client\n"
+        "response = Client().get('/health/', HTTP_HOST='copractice.example.edu')\n"
+        "print(response.status_code)\n"
+        "print(Client().get('/accounts/login/', HTTP_HOST='copractice.example.edu').status_code)"
+    )
+    result = _run("shell", "-v", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "301"]
 
 
 @pytest.mark.parametrize(
