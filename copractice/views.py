@@ -38,13 +38,20 @@ def home(request):
 
 def _database_answers() -> tuple[bool, dict | None]:
     """Whether the database answers, and the heartbeat it holds (None when it does not)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True, _heartbeat()
-    except DatabaseError as error:  # down, or not migrated: either way nothing can be served
-        logger.warning("Health: the database does not answer (%s)", error)
-        return False, None
+    # A persistent connection that the server closed (a restart, a failover) fails once: ask
+    # again on a new one, so that one severed connection does not take this process out.
+    attempts = 2 if connection.connection is not None and not connection.in_atomic_block else 1
+    for attempt in range(attempts):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return True, _heartbeat()
+        except DatabaseError as error:  # down, or not migrated: either way nothing can be served
+            if attempt + 1 < attempts:
+                connection.close()
+                continue
+            logger.warning("Health: the database does not answer (%s)", error)
+    return False, None
 
 
 def _cache_answers() -> bool:
@@ -91,7 +98,7 @@ def health(request):
         status = "ok"
     else:
         status = "degraded"
-    return JsonResponse(
+    response = JsonResponse(
         {
             "status": status,
             **{part: "ok" if up else "down" for part, up in parts.items()},
@@ -99,3 +106,7 @@ def health(request):
         },
         status=503 if status == "down" else 200,
     )
+    # The warning above says what is down; a load balancer asking every few seconds must not add
+    # an error (and an e-mail to the admins) per answer.
+    response._has_been_logged = True
+    return response

@@ -74,7 +74,7 @@ def test_health_says_the_broker_is_down_within_two_seconds(client, dead_broker):
     assert elapsed < 2, f"/health/ took {elapsed:.1f} s"
 
 
-def test_health_answers_503_when_the_database_is_down(client, monkeypatch):
+def test_health_answers_503_when_the_database_is_down(client, monkeypatch, caplog):
     from copractice import views
 
     class DeadCursor:
@@ -94,6 +94,10 @@ def test_health_answers_503_when_the_database_is_down(client, monkeypatch):
         "broker": "ok",
         "heartbeat": None,
     }
+    # One warning that says why; no error (nor e-mail to the admins) for every answer.
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("copractice.views", "WARNING", "Health: the database does not answer (connection refused)")
+    ]
 
 
 # --- Redis down: people still log in ----------------------------------------------------------
@@ -154,3 +158,46 @@ def test_health_answers_503_before_the_database_is_migrated(client, monkeypatch)
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_severed_persistent_connection_is_replaced_not_reported(client, monkeypatch):
+    """A database restart closes the connections each process keeps open: /health/ asks again on
+    a new one instead of answering 503 (a load balancer would take every process out at once)."""
+    from django.db import connection
+
+    from copractice import views
+
+    connection.ensure_connection()
+    real_cursor, calls = connection.cursor, []
+
+    def severed_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real_cursor()
+
+    monkeypatch.setattr(views.connection, "cursor", severed_once)
+    response = client.get("/health/")
+    assert (response.status_code, response.json()["database"]) == (200, "ok")
+    # The severed one, then SELECT 1 and the heartbeat on a new connection.
+    assert len(calls) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_survives_the_database_killing_its_connection(client):
+    """The real thing on PostgreSQL: the server terminates this process's backend."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating a backend needs PostgreSQL")
+    assert client.get("/health/").status_code == 200
+    pid = connection.connection.info.backend_pid
+    other = connection.copy()  # a second connection does the killing
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    response = client.get("/health/")
+    assert (response.status_code, response.json()["database"]) == (200, "ok")
