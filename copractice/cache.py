@@ -30,7 +30,8 @@ RETRY_AFTER = 5.0
 class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"degraded-{id(self)}", params)
+        # Django makes one cache object per thread; their fallbacks share one memory per process.
+        self._fallback = LocMemCache(f"redis-fallback:{server}", params)
         self._down_until = 0.0
         self._down = False
         self._lock = threading.Lock()

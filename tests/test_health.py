@@ -26,6 +26,9 @@ def dead_cache(settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
+    from django.core.cache import cache
+
+    cache.clear()  # the fallback memory lives as long as the process: start each test empty
 
 
 def test_health_reports_every_part(client):
@@ -127,9 +130,8 @@ def test_password_reset_works_while_the_cache_is_down(client, world, dead_cache)
     assert response.url == reverse("account_reset_password_done")
 
 
-def test_a_cache_outage_is_logged_once_and_costs_no_time(dead_cache, caplog, monkeypatch):
-    from django.core.cache import cache
-
+def test_a_cache_outage_is_logged_once_and_costs_no_time(caplog, monkeypatch):
+    backend = degrading.DegradingRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 1}})
     calls = []
     original = degrading.RedisCache.get
 
@@ -139,9 +141,10 @@ def test_a_cache_outage_is_logged_once_and_costs_no_time(dead_cache, caplog, mon
 
     monkeypatch.setattr(degrading.RedisCache, "get", counting_get)
     with caplog.at_level(logging.INFO, logger="copractice.cache"):
-        cache.set("greeting", "hello")
-        assert [cache.get("greeting") for _ in range(50)] == ["hello"] * 50
-    # The first call (set) found Redis down; it is left alone for RETRY_AFTER seconds.
+        backend.clear()
+        backend.set("greeting", "hello")
+        assert [backend.get("greeting") for _ in range(50)] == ["hello"] * 50
+    # The first call found Redis down; it is left alone for RETRY_AFTER seconds.
     assert calls == []
     assert [(r.levelname, r.getMessage().split(" (")[0]) for r in caplog.records] == [
         ("WARNING", "Cache: Redis is unreachable")
@@ -201,3 +204,30 @@ def test_health_survives_the_database_killing_its_connection(client):
         other.close()
     response = client.get("/health/")
     assert (response.status_code, response.json()["database"]) == (200, "ok")
+
+
+def test_the_cache_goes_back_to_redis_once_it_answers(redis_url, caplog, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    monkeypatch.setattr(degrading, "RETRY_AFTER", 0.0)
+    backend = degrading.DegradingRedisCache(redis_url, {"KEY_PREFIX": "health-test"})
+    backend.set("greeting", "from redis")
+    original = degrading.RedisCache.get
+
+    def unreachable(self, *args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    with caplog.at_level(logging.INFO, logger="copractice.cache"):
+        monkeypatch.setattr(degrading.RedisCache, "get", unreachable)
+        assert backend.get("greeting") is None  # the per-process memory does not have it
+        monkeypatch.setattr(degrading.RedisCache, "get", original)
+        assert backend.get("greeting") == "from redis"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "WARNING",
+            "Cache: Redis is unreachable (Connection refused); using a per-process memory cache "
+            "until it answers again",
+        ),
+        ("INFO", "Cache: Redis answers again; back to the shared cache"),
+    ]
+    backend.delete("greeting")
