@@ -13,11 +13,14 @@ RUN pip install .
 
 COPY . .
 # Static files are collected (hashed and compressed) at build time and served by whitenoise.
-RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only DEBUG=false SITE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 copractice \
     && mkdir -p /app/var && chown copractice /app/var
 
 USER copractice
 EXPOSE 8000
 
-CMD ["gunicorn", "copractice.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: bind 0.0.0.0:8000, WEB_CONCURRENCY workers (3), secret links redacted from the
+# access log.
+CMD ["gunicorn", "copractice.wsgi", "--config", "gunicorn.conf.py", "--access-logfile", "-"]

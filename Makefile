@@ -16,19 +16,32 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Local use: DEBUG on, SQLite in var/, the filesystem broker, e-mail written to var/mail/.
-run: export DEBUG ?= true
-run: export EMAIL_URL ?= filemail://$(CURDIR)/var/mail
-run: install
+# Local settings, written once: DEBUG on, a random SECRET_KEY of this clone's own, e-mail written
+# to var/mail/ (three slashes: relative to this folder). settings.py reads .env, so manage.py
+# commands work as well as `make run`; an existing .env is never overwritten (not in git).
+.env:
+	@umask 077 && { \
+		echo "# Local settings for make run and manage.py, written once by make (not in git)."; \
+		echo "DEBUG=true"; \
+		echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+		echo "EMAIL_URL=filemail:///var/mail"; \
+	} > $@
+	@echo "Wrote .env: DEBUG=true, a random local SECRET_KEY, e-mail to var/mail/."
+
+# Local use: settings from .env, SQLite in var/, the filesystem broker. Links in e-mails point at
+# the address served (unless SITE_URL is set in the environment or .env).
+RUN_ENV = DEFAULT_SITE_URL=http://$(HOST):$(PORT)
+
+run: install .env
 	@mkdir -p var
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat; e-mail goes to var/mail/."
 	@echo "Ctrl-C stops everything."
 	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A copractice worker --beat --pool=solo --loglevel=INFO \
+	$(RUN_ENV) $(BIN)/celery -A copractice worker --beat --pool=solo --loglevel=INFO \
 		--schedule=var/celerybeat-schedule & \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

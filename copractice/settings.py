@@ -1,26 +1,35 @@
-"""CoPractice settings: one module, read from the environment.
+"""CoPractice settings: one module, read from the environment (and a `.env` file beside
+manage.py, which `make run` writes once for local use; the environment wins over it).
 
 Every variable has a safe local default so that `make run` needs nothing but Python: SQLite,
 the filesystem broker and e-mail to the console. Production (DEBUG off) refuses to start
-without a real SECRET_KEY.
+without a real SECRET_KEY, sender address and public site address.
 """
 
 import sys
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from copractice import broker
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Local settings (`make run` writes .env once); ENV_FILE names another file, or none when empty.
+_env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file, overwrite=False)
 
 TESTING = "pytest" in sys.modules
 DEBUG = env.bool("DEBUG", default=False)
+PRODUCTION = not DEBUG and not TESTING
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -30,8 +39,29 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-only-key-do-not-use-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails and on the calendar page. `make run` passes the address it serves
+# as DEFAULT_SITE_URL, so that links follow `make run PORT=...`; SITE_URL, when set, wins.
+SITE_URL = env.str(
+    "SITE_URL", default=env.str("DEFAULT_SITE_URL", default="http://127.0.0.1:8000")
+).rstrip("/")
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+def _is_local(host: str | None) -> bool:
+    host = (host or "").lower().rstrip(".")
+    return not host or host in _LOCAL_HOSTS or host.endswith(".localhost")
+
+
+if PRODUCTION and ("SITE_URL" not in env.ENVIRON or _is_local(urlparse(SITE_URL).hostname)):
+    raise ImproperlyConfigured(
+        f"SITE_URL is {'not set' if 'SITE_URL' not in env.ENVIRON else repr(SITE_URL)}. Set it "
+        "to the public address people use, e.g. https://copractice.your-campus.edu: links in "
+        "e-mails point there."
+    )
+# Unset or empty: SITE_URL's host, and the local addresses (health checks from the host).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or sorted(
+    {"127.0.0.1", "localhost", urlparse(SITE_URL).hostname}
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -67,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "copractice.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "copractice.urls"
@@ -93,16 +124,37 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that the server closed (restart, failover) is replaced before use.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A database host that does not answer fails a request in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share the embedded file: wait for a lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web, worker and beat write to the embedded file at the same time. WAL lets readers go on
+    # while one writes; IMMEDIATE transactions take the write lock when they begin, so a
+    # transaction that reads and then writes waits its turn (busy timeout) instead of failing
+    # with "database is locked" when another process wrote in between.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Shared by every web process. While Redis is unreachable each process falls back to its
+    # own memory cache (copractice/cache.py): login keeps working, rate limits still count.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "copractice.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     }
 else:
     # A real cache (login rate limits need one); per process, which suits the embedded set-up.
@@ -135,15 +187,43 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CoPractice] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed logins are limited per client address and per account: a flood on one account from one
+# address is stopped, and nobody else is locked out by it.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind reverse proxies every request comes from a proxy's address: the client's is the n-th
+# from the right in X-Forwarded-For, where n is the number of proxies you run in front of the
+# app (each appends the address it received from). Or a header your proxy sets to the client's
+# address (e.g. X-Real-IP). Without this, rate limits per address count the whole campus as one.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 # --- e-mail --------------------------------------------------------------------------------
-vars().update(env.email("EMAIL_URL", default="consolemail://"))
+_email = env.email("EMAIL_URL", default="consolemail://")
+if _email.get("EMAIL_FILE_PATH"):
+    # filemail:///var/mail is the relative path var/mail (four slashes for an absolute one, as
+    # in DATABASE_URL): relative to the project folder, wherever a command is started from.
+    _email["EMAIL_FILE_PATH"] = str(BASE_DIR / _email["EMAIL_FILE_PATH"])
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoPractice <noreply@localhost>")
+_from_domain = parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+if PRODUCTION and ("DEFAULT_FROM_EMAIL" not in env.ENVIRON or _is_local(_from_domain)):
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL is "
+        f"{'not set' if 'DEFAULT_FROM_EMAIL' not in env.ENVIRON else repr(DEFAULT_FROM_EMAIL)}. "
+        "Set it to the sender of the site's e-mail at a real domain, e.g. "
+        "'CoPractice <copractice@your-campus.edu>': mail from localhost is refused or junked."
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
+if EMBEDDED_BROKER:
+    # kombu's filesystem transport, writing each message atomically (copractice/broker.py).
+    # The folders are the transport options; a host name keeps kombu from warning on every
+    # connection that none was supplied.
+    CELERY_BROKER_URL = f"{broker.SCHEME}://localhost/"
 # Fail fast instead of hanging when a network broker is down: a request that dispatches a task
 # must stay prompt, and the outbox's sweep delivers what could not be dispatched.
 NETWORK_BROKER_TRANSPORT_OPTIONS = {
@@ -154,7 +234,7 @@ NETWORK_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
-if CELERY_BROKER_URL.startswith("filesystem://"):
+if EMBEDDED_BROKER:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -226,9 +306,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- security ------------------------------------------------------------------------------
-PRODUCTION = not DEBUG and not TESTING
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers and the container's health check ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
@@ -249,11 +330,40 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 ADMINS = [("Site admins", e) for e in env.list("ADMIN_EMAILS", default=[])]
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_secret_links": {"()": "copractice.logs.RedactSecretLinks"},
+        "no_traceback_for_client_errors": {"()": "copractice.logs.NoTracebackForClientErrors"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secret_links", "no_traceback_for_client_errors"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "redact_secret_links"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # One handler for everything: Django's defaults print its records a second time (its own
+        # console handler under DEBUG) and runserver's request lines past our filters.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        # The worker would log two INFO lines per task ("received", "succeeded") and beat one per
+        # task sent; the outbox logs the line that matters, one per e-mail sent. Failures still
+        # show (warnings and errors).
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.beat": {"level": "WARNING"},
+    },
 }
