@@ -54,7 +54,16 @@ format: install
 migrations-check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
-test: lint migrations-check
+# Mozilla's ical.js (Thunderbird's parser) reads the calendars in the tests; installed from the
+# npm registry when npm is here (tests that need it say so and skip otherwise, but not in CI).
+ICALJS := tests/icaljs/node_modules/ical.js/package.json
+
+$(ICALJS): tests/icaljs/package.json tests/icaljs/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/icaljs --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the tests that read calendars with ical.js will be skipped"; fi
+
+test: lint migrations-check $(ICALJS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Load benchmark (bench/run.py): seeds PostgreSQL once per size, serves the app with gunicorn,

@@ -63,6 +63,8 @@ def django_env(size: str, **extra) -> dict:
         "CONN_MAX_AGE": "600",
         "DEBUG": "false",
         "SECRET_KEY": "bench-not-secret-" + "x" * 40,
+        "SITE_URL": "https://bench.copractice.example",
+        "DEFAULT_FROM_EMAIL": "CoPractice <bench@copractice.example>",
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",

@@ -1,8 +1,9 @@
 """What the logs may say: secret links redacted, client errors in one line.
 
-Calendar feeds (`/calendar/<token>.ics`), invitations (`/invitations/<token>/`) and one-click
-answers (`/respond/<token>/`) carry their secret in the path: whoever reads a log line with it
-can read the person's calendar, accept their invitation or answer for them. Django's loggers go
+Calendar feeds (`/calendar/<token>.ics`), invitations (`/invitations/<token>/`), one-click
+answers (`/respond/<token>/`) and links that stop e-mails (`/stop-emails/<token>/`) carry their
+secret in the path: whoever reads a log line with it can read the person's calendar, accept
+their invitation, answer or stop their e-mails for them. Django's loggers go
 through `RedactSecretLinks` (settings.LOGGING); gunicorn's access log through
 `copractice.access_log.RedactingLogger` (gunicorn.conf.py).
 """
@@ -11,13 +12,14 @@ import logging
 import re
 
 REDACTED = "[redacted]"
+SECRET_PREFIXES = ("calendar", "invitations", "respond", "stop-emails")
 
 # A secret-link path wherever it appears: a request line ("GET /respond/x/ HTTP/1.1"), a
 # message ("Not Found: /respond/x/"), a full URL (a referrer) or a query (?next=/respond/x/).
 # Only at the root of a path, so that /c/<campus>/meetings/<pk>/respond/ is left alone.
 _SECRET_LINK = re.compile(
     r"(?P<lead>^|[\s\"'=(]|//[^/\s\"']+)"
-    r"(?P<prefix>/(?:calendar|invitations|respond)/)"
+    r"(?P<prefix>/(?:" + "|".join(map(re.escape, SECRET_PREFIXES)) + r")/)"
     r"(?P<token>[^/\s?#\"']+?)"
     r"(?P<suffix>\.ics)?"
     r"(?=[/\s?#\"')]|$)"
@@ -26,7 +28,7 @@ _SECRET_LINK = re.compile(
 
 def redact(text: str) -> str:
     """`text` with the token of every secret link replaced by [redacted]."""
-    if "/calendar/" not in text and "/invitations/" not in text and "/respond/" not in text:
+    if not any(f"/{prefix}/" in text for prefix in SECRET_PREFIXES):
         return text
     return _SECRET_LINK.sub(
         lambda m: f"{m['lead']}{m['prefix']}{REDACTED}{m['suffix'] or ''}",

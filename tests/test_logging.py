@@ -98,6 +98,10 @@ def test_the_embedded_broker_connects_without_warnings(tmp_path):
             f"https://copractice.example.edu/respond/{REDACTED}/",
         ),
         ("next=/invitations/aB3dE5/", f"next=/invitations/{REDACTED}/"),
+        (
+            '"POST /stop-emails/eyJ1Ijo:1x:sig/ HTTP/1.1" 200',
+            f'"POST /stop-emails/{REDACTED}/ HTTP/1.1" 200',
+        ),
         # Not secret links: the campus's own pages keep their paths.
         ("POST /c/riverside/meetings/12/respond/", "POST /c/riverside/meetings/12/respond/"),
         ("/c/riverside/invitations/5/resend/", "/c/riverside/invitations/5/resend/"),
