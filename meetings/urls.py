@@ -1,6 +1,14 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
+
+from members.validators import TokenConverter
 
 from . import views
+
+# Secret tokens in addresses: anything outside their alphabet is a 404 before any query. Whoever
+# includes their URLs first registers the converter.
+if "token" not in get_converters():
+    register_converter(TokenConverter, "token")
 
 app_name = "meetings"
 
@@ -55,6 +63,6 @@ urlpatterns = [
         views.CalendarFeedResetView.as_view(),
         name="calendar_feed_reset",
     ),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-    path("respond/<str:token>/", views.RespondLinkView.as_view(), name="respond_link"),
+    path("calendar/<token:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("respond/<token:token>/", views.RespondLinkView.as_view(), name="respond_link"),
 ]
