@@ -2,13 +2,20 @@
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
+from members.validators import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    validate_date_in_range,
+    validate_single_line,
+)
 from training.models import Topic
 
-from . import services
-from .models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion
+from . import selectors, services
+from .models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -22,11 +29,19 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def errors_as_text(form: forms.Form) -> str:
+    """A refused form's errors as one message, for views that answer with a redirect."""
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
 class DateInput(forms.DateInput):
+    """A date picker limited to the dates meetings and reports work with."""
+
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(format="%Y-%m-%d", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -48,9 +63,16 @@ AGENDA_CHOICES = [
 
 
 class _MeetingFieldsForm(forms.Form):
-    title = forms.CharField(max_length=200, initial="Community of practice meeting")
+    title = forms.CharField(
+        max_length=200, initial="Community of practice meeting", validators=[validate_single_line]
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    location = forms.CharField(max_length=200, required=False, help_text="A room or an address.")
+    location = forms.CharField(
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        help_text="A room or an address.",
+    )
     online_link = forms.URLField(
         label="Online link", max_length=500, required=False, assume_scheme="https"
     )
@@ -73,7 +95,7 @@ class _MeetingFieldsForm(forms.Form):
 class MeetingForm(_MeetingFieldsForm):
     """One meeting: a day, a start and an end, entered in the campus's time zone."""
 
-    day = forms.DateField(label="Date", widget=DateInput())
+    day = forms.DateField(label="Date", widget=DateInput(), validators=[validate_date_in_range])
     start_time = forms.TimeField(label="Starts at", widget=TimeInput())
     end_time = forms.TimeField(label="Ends at", widget=TimeInput())
     field_order = ["title", "day", "start_time", "end_time", "location", "online_link"]
@@ -163,8 +185,12 @@ class SeriesForm(_MeetingFieldsForm):
         initial=1,
         help_text="For weekly meetings.",
     )
-    first_day = forms.DateField(label="From", widget=DateInput())
-    last_day = forms.DateField(label="Until", widget=DateInput())
+    first_day = forms.DateField(
+        label="From", widget=DateInput(), validators=[validate_date_in_range]
+    )
+    last_day = forms.DateField(
+        label="Until", widget=DateInput(), validators=[validate_date_in_range]
+    )
     start_time = forms.TimeField(label="Starts at", widget=TimeInput(), initial=dt.time(17, 0))
     end_time = forms.TimeField(label="Ends at", widget=TimeInput(), initial=dt.time(18, 30))
     agenda = forms.ChoiceField(
@@ -227,6 +253,7 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(
         max_length=200,
         required=False,
+        validators=[validate_single_line],
         help_text="For a training item, the topic's title is used when left empty.",
     )
     topic = forms.ModelChoiceField(
@@ -255,18 +282,58 @@ class AgendaItemForm(forms.Form):
         ].help_text = "A peer supporter, partner representative or coordinator of this campus."
 
 
+RESPONSE_NOTE_ERRORS = {
+    "max_length": "A note has at most 200 characters.",
+    "null_characters_not_allowed": "A note cannot contain a null character.",
+}
+
+
 class RespondForm(forms.Form):
     response = forms.ChoiceField(
         choices=[
             (Attendance.Response.ATTENDING, "Attending"),
             (Attendance.Response.NOT_ATTENDING, "Not attending"),
-        ]
+        ],
+        error_messages={
+            "required": "Choose attending or not attending.",
+            "invalid_choice": "Choose attending or not attending.",
+        },
     )
     note = forms.CharField(
         max_length=200,
         required=False,
+        validators=[validate_single_line],
+        error_messages=RESPONSE_NOTE_ERRORS,
         label="Note (optional)",
         help_text="E.g. “exam that evening”.",
+    )
+
+
+class RespondFromForm(forms.Form):
+    """Where a response was given, to go back there: the meetings list, the person's own page,
+    or (left out) the meeting's page."""
+
+    next = forms.ChoiceField(
+        choices=[("list", "The meetings list"), ("me", "My page")], required=False
+    )
+
+    def back_to(self) -> str | None:
+        if not self.is_valid():
+            return None
+        return {"list": "meetings:meeting_list", "me": "reports:my_page"}.get(
+            self.cleaned_data["next"]
+        )
+
+
+class RespondLinkForm(forms.Form):
+    """The one-click link's page: the answer is in the link; a note may go with it."""
+
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        error_messages=RESPONSE_NOTE_ERRORS,
+        label="Note (optional)",
     )
 
 
@@ -329,3 +396,126 @@ class SuggestionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = DiscussionSuggestion.Kind.choices  # no empty choice
+
+
+class SuggestionUseForm(forms.Form):
+    """Mark a suggestion used, in one of this campus's meetings or in none."""
+
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": "That meeting is not one of this campus's meetings: "
+            "nothing was changed."
+        },
+    )
+
+    def __init__(self, *args, campus, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = selectors.meetings_for(campus=campus)
+
+
+class AgendaMoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down")],
+        error_messages={
+            "required": "Move an item up or down.",
+            "invalid_choice": "Move an item up or down.",
+        },
+    )
+
+
+class ActionItemDoneForm(forms.Form):
+    """The button on each action item: "1" marks it done, "0" not done."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", "Done"), ("0", "Not done")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Mark the action item done or not done.",
+            "invalid_choice": "Mark the action item done or not done.",
+        },
+    )
+
+
+MINUTES_PARTS = [
+    ("minutes", "The minutes"),
+    ("case_notes", "The case-collaboration notes"),
+    ("action_item", "A new action item"),
+]
+
+
+class MinutesPartForm(forms.Form):
+    """Which of the minutes page's forms was sent (a hidden `form` field in each)."""
+
+    form = forms.ChoiceField(choices=MINUTES_PARTS)
+
+
+PRESENCE_CHOICES = [
+    (value, label)
+    for value, label in Attendance.Presence.choices
+    if value != Attendance.Presence.UNRECORDED
+]
+
+
+class PresenceForm(forms.Form):
+    """The roster: a presence for each person expected at the meeting, one field per attendance
+    row, named `presence-<id>` as the page's buttons are (`meeting_tags.presence_choices`).
+    A person left without a choice keeps what is recorded; other names are ignored."""
+
+    def __init__(self, *args, attendance_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        for pk in attendance_ids:
+            self.fields[f"presence-{pk}"] = forms.ChoiceField(
+                choices=PRESENCE_CHOICES,
+                required=False,
+                error_messages={
+                    "invalid_choice": "Choose present, late, excused or absent for each person."
+                },
+            )
+
+    def presences(self) -> dict[int, str]:
+        """{attendance id: presence} for the people given one."""
+        return {
+            int(name.removeprefix("presence-")): value
+            for name, value in self.cleaned_data.items()
+            if value
+        }
+
+
+def _export_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_date_in_range],
+        widget=DateInput(),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-09-01."},
+    )
+
+
+class ExportRangeForm(forms.Form):
+    """The attendance export's dates, as YYYY-MM-DD. Either may be left out: the end is then
+    today, the start twelve months before the end."""
+
+    MAX_DAYS = 366 * 10
+    start = _export_date("From")
+    end = _export_date("To")
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        kwargs.setdefault("auto_id", "export-%s")
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        end = data.get("end") or self.today
+        start = data.get("start") or end - relativedelta(months=12)
+        if start > end:
+            self.add_error("start", f"The start ({start}) is after the end ({end}).")
+        elif (end - start).days > self.MAX_DAYS:
+            self.add_error("start", "Choose a range of at most ten years.")
+        data["start"], data["end"] = start, end
+        return data

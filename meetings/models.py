@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from members.validators import validate_date_in_range, validate_single_line
+
 
 class MeetingSeries(models.Model):
     """Meetings scheduled together from one recurrence rule; each occurrence is its own Meeting."""
@@ -60,11 +62,16 @@ class Meeting(models.Model):
         blank=True,
         related_name="meetings",
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    location = models.CharField(max_length=200, blank=True, help_text="A room or an address.")
+    location = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="A room or an address.",
+    )
     online_link = models.URLField(
         "online link", max_length=500, blank=True, help_text="For people joining online."
     )
@@ -158,7 +165,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     notes = models.TextField(blank=True)
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     topic = models.ForeignKey(
@@ -242,7 +249,7 @@ class Attendance(models.Model):
     response = models.CharField(
         max_length=16, choices=Response.choices, default=Response.NO_RESPONSE
     )
-    response_note = models.CharField(max_length=200, blank=True)
+    response_note = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     responded_at = models.DateTimeField(null=True, blank=True)
     presence = models.CharField(
         max_length=16, choices=Presence.choices, default=Presence.UNRECORDED
@@ -352,7 +359,7 @@ class CaseCollaborationNotes(models.Model):
 
 class ActionItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[validate_single_line])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -360,7 +367,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[validate_date_in_range])
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,8 +5,6 @@ The campus comes through the person's own campuses (members.access), so another 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -21,6 +19,7 @@ from django.views.generic import TemplateView
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
 
 from . import charts, exports, reports, selectors
+from .forms import ExportRangeForm
 
 
 def csv_response(text: str, filename: str) -> HttpResponse:
@@ -103,48 +102,19 @@ class MeetingAttendanceCsvView(CoordinatorRequiredMixin, View):
         )
 
 
-class BadDates(ValueError):
-    pass
-
-
-def parse_range(params, *, today: dt.date) -> tuple[dt.date, dt.date]:
-    """`start` and `end` as YYYY-MM-DD; either may be left out (the last 12 months up to
-    today). Raises BadDates with a message a person can act on."""
-    values = {}
-    for name in ("start", "end"):
-        raw = params.get(name, "").strip()
-        if not raw:
-            continue
-        try:
-            values[name] = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise BadDates(
-                f"“{raw}” is not a date: give the {name} as YYYY-MM-DD, e.g. 2026-09-01."
-            ) from None
-        if len(raw) != 10:
-            raise BadDates(f"“{raw}” is not a date: give the {name} as YYYY-MM-DD.")
-    end = values.get("end", today)
-    start = values.get("start", end - relativedelta(months=12))
-    if start > end:
-        raise BadDates(f"The start ({start}) is after the end ({end}).")
-    if (end - start).days > 366 * 10:
-        raise BadDates("Choose a range of at most ten years.")
-    return start, end
-
-
 @method_decorator(never_cache, name="dispatch")
 class AttendanceCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         today = timezone.now().astimezone(self.campus.tz).date()
-        try:
-            start, end = parse_range(request.GET, today=today)
-        except BadDates as error:
+        form = ExportRangeForm(request.GET, today=today)
+        if not form.is_valid():
             return render(
                 request,
                 "reports/bad_dates.html",
-                {"campus": self.campus, "error": str(error), "is_coordinator": True},
+                {"campus": self.campus, "form": form, "is_coordinator": True},
                 status=400,
             )
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         return csv_response(
             exports.attendance_csv(campus=self.campus, start=start, end=end),
             f"attendance-{self.campus.slug}-{start}-to-{end}.csv",

@@ -16,6 +16,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Campus, Membership
+from members.validators import (
+    DATE_RANGE_MESSAGE,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    validate_date_in_range,
+)
 from training.models import FacilitationOffer, Topic
 
 from . import notifications
@@ -46,6 +52,9 @@ GUIDANCE_AGENDA = [
         "Reflection: what is going well, what is proving difficult, ideas for improving",
     ),
 ]
+EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time.min, tzinfo=dt.UTC)
+LATEST_MOMENT = dt.datetime.combine(LATEST_DATE, dt.time.max, tzinfo=dt.UTC)
+
 AGENDA_GUIDANCE = "guidance"
 AGENDA_PREVIOUS = "previous"
 AGENDA_EMPTY = "empty"
@@ -60,7 +69,9 @@ def _by(obj, by):
 
 # --- time ----------------------------------------------------------------------------------
 def local_to_utc(*, campus: Campus, day: dt.date, time: dt.time) -> dt.datetime:
-    """A wall-clock time on the campus, in UTC; refuses a time the clocks skip."""
+    """A wall-clock time on the campus, in UTC. Refuses a day outside 2000 to 2100 (near the
+    ends of the calendar there is no UTC time to convert to) and a time the clocks skip."""
+    validate_date_in_range(day)
     naive = dt.datetime.combine(day, time)
     aware = naive.replace(tzinfo=campus.tz)
     utc = aware.astimezone(dt.UTC)
@@ -78,6 +89,10 @@ def _format_local(campus: Campus, moment: dt.datetime) -> str:
 
 
 def _check_times(*, campus: Campus, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        # A comparison, not a conversion: converting a moment near year 1 or 9999 overflows.
+        if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
+            raise ValidationError({name: DATE_RANGE_MESSAGE})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The meeting must end after it starts."})
     if starts_at <= timezone.now():
@@ -305,6 +320,11 @@ def schedule_series(
     """Schedule every occurrence of a recurrence as its own meeting (future occurrences only)."""
     if recurrence.frequency not in ("weekly", "monthly"):
         raise ValidationError({"frequency": "Choose weekly or monthly."})
+    for name in ("first_day", "last_day"):
+        try:
+            validate_date_in_range(getattr(recurrence, name))
+        except ValidationError:
+            raise ValidationError({name: DATE_RANGE_MESSAGE}) from None
     if recurrence.last_day < recurrence.first_day:
         raise ValidationError({"last_day": "The last day must not be before the first day."})
     if recurrence.end_time <= recurrence.start_time:
@@ -716,6 +736,11 @@ def attendance_for_token(token: str) -> tuple[Attendance, str]:
         Attendance.Response.NOT_ATTENDING,
     ):
         raise RespondLinkError("This link is no longer valid. Log in to respond.")
+    if not attendance.user.is_active:
+        raise RespondLinkError(
+            "This link belongs to an account that is closed, so it no longer records answers. "
+            "Ask your coordinator if that is a mistake."
+        )
     if attendance.meeting.starts_at <= timezone.now():
         raise RespondLinkError("This meeting has already started, so responses are closed.")
     return attendance, data["r"]

@@ -55,6 +55,6 @@ urlpatterns = [
         views.CalendarFeedResetView.as_view(),
         name="calendar_feed_reset",
     ),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
-    path("respond/<str:token>/", views.RespondLinkView.as_view(), name="respond_link"),
+    path("calendar/<token:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("respond/<token:token>/", views.RespondLinkView.as_view(), name="respond_link"),
 ]

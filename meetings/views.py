@@ -14,20 +14,30 @@ from django.views.generic import FormView, TemplateView
 
 from copractice.mail import absolute_url
 from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequiredMixin
+from members.forms import PageForm
 
 from . import calendar, selectors, services
 from .forms import (
+    PRESENCE_CHOICES,
+    ActionItemDoneForm,
     ActionItemForm,
     AgendaItemForm,
+    AgendaMoveForm,
     CancelForm,
     CaseNotesForm,
     MeetingCreateForm,
     MeetingEditForm,
     MinutesForm,
+    MinutesPartForm,
+    PresenceForm,
     RespondForm,
+    RespondFromForm,
+    RespondLinkForm,
     SeriesForm,
     SuggestionForm,
+    SuggestionUseForm,
     add_service_error,
+    errors_as_text,
 )
 from .models import (
     ActionItem,
@@ -65,7 +75,9 @@ class MeetingListView(CampusMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         upcoming, past = selectors.meeting_list(
-            campus=self.campus, user=self.request.user, past_page=self.request.GET.get("page")
+            campus=self.campus,
+            user=self.request.user,
+            past_page=PageForm(self.request.GET).page_number(),
         )
         context.update(upcoming=upcoming, past=past, respond_form=RespondForm())
         return context
@@ -299,17 +311,22 @@ class AgendaItemActionView(CoordinatorRequiredMixin, MeetingMixin, View):
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         item = get_object_or_404(AgendaItem, meeting=meeting, pk=kwargs["item"])
+        back = redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
         try:
             if self.action == "remove":
                 services.remove_agenda_item(item=item, by=request.user)
                 messages.success(request, f"Removed “{item.title}” from the agenda.")
             else:
+                form = AgendaMoveForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, errors_as_text(form))
+                    return back
                 services.move_agenda_item(
-                    item=item, direction=request.POST.get("direction", ""), by=request.user
+                    item=item, direction=form.cleaned_data["direction"], by=request.user
                 )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
+        return back
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -320,9 +337,7 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
         meeting = self.get_meeting()
         attendance = Attendance.objects.filter(meeting=meeting, user=request.user).first()
         # Back to where the person answered: the list, their own page or the meeting page.
-        back = {"list": "meetings:meeting_list", "me": "reports:my_page"}.get(
-            request.POST.get("next")
-        )
+        back = RespondFromForm(request.POST).back_to()
         target = redirect(back, campus=self.campus.slug) if back else redirect(meeting)
         if attendance is None:
             messages.error(
@@ -333,9 +348,7 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
             return target
         form = RespondForm(request.POST)
         if not form.is_valid():
-            messages.error(
-                request, "Choose attending or not attending; a note has at most 200 characters."
-            )
+            messages.error(request, errors_as_text(form))
             return target
         try:
             attendance = services.respond(
@@ -363,39 +376,55 @@ class RespondLinkView(View):
         try:
             attendance, response = services.attendance_for_token(token)
         except services.RespondLinkError as error:
-            return render(
-                request, "meetings/respond_link_invalid.html", {"reason": str(error)}, status=400
-            )
-        return render(
-            request,
-            "meetings/respond_link.html",
-            {"attendance": attendance, "response": response, "link_meeting": attendance.meeting},
-        )
+            return self.invalid(error)
+        form = RespondLinkForm(initial={"note": attendance.response_note})
+        return self.page(attendance, response, form)
 
     def post(self, request, token):
+        form = RespondLinkForm(request.POST)
+        if not form.is_valid():
+            try:
+                attendance, response = services.attendance_for_token(token)
+            except services.RespondLinkError as error:
+                return self.invalid(error)
+            return self.page(attendance, response, form, status=400)
         try:
-            attendance = services.respond_with_token(
-                token=token, note=request.POST.get("note", "")[:200]
-            )
+            attendance = services.respond_with_token(token=token, note=form.cleaned_data["note"])
         except services.RespondLinkError as error:
-            return render(
-                request, "meetings/respond_link_invalid.html", {"reason": str(error)}, status=400
-            )
+            return self.invalid(error)
         return render(
             request,
             "meetings/respond_link_done.html",
             {"attendance": attendance, "link_meeting": attendance.meeting},
         )
 
+    def page(self, attendance, response, form, status=200):
+        """The link's page: the meeting and one button, or that the meeting is cancelled."""
+        return render(
+            self.request,
+            "meetings/respond_link.html",
+            {
+                "attendance": attendance,
+                "response": response,
+                "link_meeting": attendance.meeting,
+                "form": form,
+            },
+            status=status,
+        )
+
+    def invalid(self, error):
+        return render(
+            self.request,
+            "meetings/respond_link_invalid.html",
+            {"reason": str(error)},
+            status=400,
+        )
+
 
 # --- presence ------------------------------------------------------------------------------
 class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
     template_name = "meetings/roster_edit.html"
-    choices = [
-        (value, label)
-        for value, label in Attendance.Presence.choices
-        if value != Attendance.Presence.UNRECORDED
-    ]
+    choices = PRESENCE_CHOICES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -404,22 +433,23 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        presences = {}
-        for key, value in request.POST.items():
-            if key.startswith("presence-"):
-                try:
-                    presences[int(key.removeprefix("presence-"))] = value
-                except ValueError:
-                    continue
+        back = redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+        form = PresenceForm(
+            request.POST,
+            attendance_ids=meeting.attendances.values_list("pk", flat=True),
+        )
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return back
         try:
             changed = services.record_presence(
-                meeting=meeting, presences=presences, by=request.user
+                meeting=meeting, presences=form.presences(), by=request.user
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+            return back
         messages.success(request, f"Saved presence ({changed} changed).")
-        return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
+        return back
 
 
 class ConfirmedPresentView(CoordinatorRequiredMixin, MeetingMixin, View):
@@ -510,14 +540,15 @@ class MinutesView(CampusMixin, MeetingMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.is_coordinator:
             raise PermissionDenied("Only this campus's coordinators can write minutes.")
+        part = MinutesPartForm(request.POST)
+        if not part.is_valid():
+            messages.error(request, "Nothing to save.")
+            return self._back()
         handler = {
             "minutes": self._save_minutes,
             "case_notes": self._save_case_notes,
             "action_item": self._add_action_item,
-        }.get(request.POST.get("form"))
-        if handler is None:
-            messages.error(request, "Nothing to save.")
-            return self._back()
+        }[part.cleaned_data["form"]]
         return handler()
 
     def _back(self):
@@ -598,10 +629,19 @@ class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
-        done = request.POST.get("done") == "1"
-        services.set_action_item_done(item=item, done=done, by=request.user)
+        back = redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
+        form = ActionItemDoneForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return back
+        done = form.cleaned_data["done"]
+        try:
+            services.set_action_item_done(item=item, done=done, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return back
         messages.success(request, f"Marked “{item.text}” as {'done' if done else 'not done'}.")
-        return redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
+        return back
 
 
 # --- suggestions ---------------------------------------------------------------------------
@@ -662,11 +702,11 @@ class SuggestionUseView(CoordinatorRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         suggestion = get_object_or_404(DiscussionSuggestion, campus=self.campus, pk=kwargs["pk"])
-        meeting = None
-        if request.POST.get("meeting"):
-            meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus), pk=request.POST["meeting"]
-            )
+        form = SuggestionUseForm(request.POST, campus=self.campus)
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return redirect("meetings:suggestion_list", campus=self.campus.slug)
+        meeting = form.cleaned_data["meeting"]
         try:
             services.mark_suggestion_used(suggestion=suggestion, meeting=meeting, by=request.user)
         except ValidationError as error:

@@ -6,12 +6,13 @@ from django.contrib.auth.password_validation import (
 )
 
 from .models import Campus, Membership
+from .validators import validate_single_line
 
 User = get_user_model()
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label="E-mail address", validators=[validate_single_line])
     role = forms.ChoiceField(
         choices=Membership.Role.choices, initial=Membership.Role.PEER_SUPPORTER
     )
@@ -28,7 +29,11 @@ class MembershipForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    name = forms.CharField(max_length=150, help_text="The name colleagues know you by.")
+    name = forms.CharField(
+        max_length=150,
+        validators=[validate_single_line],
+        help_text="The name colleagues know you by.",
+    )
     password1 = forms.CharField(
         label="Password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -77,3 +82,16 @@ class CampusSettingsForm(forms.ModelForm):
             "attendance_window",
             "attendance_max_missed",
         ]
+
+
+class PageForm(forms.Form):
+    """The page number of a paged list, as given in the address. Anything that is not a number
+    means the first page; a number past either end means the nearest page (the paginator's
+    `get_page`)."""
+
+    page = forms.IntegerField(required=False)
+
+    def page_number(self) -> int:
+        if self.is_valid() and self.cleaned_data["page"] is not None:
+            return self.cleaned_data["page"]
+        return 1

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -42,7 +44,11 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
-    name = models.CharField(max_length=150, help_text="The name colleagues know you by.")
+    name = models.CharField(
+        max_length=150,
+        validators=[validate_single_line],
+        help_text="The name colleagues know you by.",
+    )
     wants_meeting_notices = models.BooleanField(
         "e-mail me when a meeting is scheduled, changed or cancelled",
         default=True,
@@ -81,20 +87,24 @@ class User(AbstractUser):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+# Read once: listing the zones walks the time-zone database on disk.
+KNOWN_TIME_ZONES = frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
+    if value not in KNOWN_TIME_ZONES:
         raise ValidationError(f"“{value}” is not a known time zone (e.g. America/Toronto).")
 
 
-TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(KNOWN_TIME_ZONES)]
 
 
 class Campus(models.Model):
     """One campus's community of practice."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in addresses: /c/<slug>/")
-    institution = models.CharField(max_length=200)
+    institution = models.CharField(max_length=200, validators=[validate_single_line])
     time_zone = models.CharField(
         max_length=64,
         choices=TIME_ZONE_CHOICES,
@@ -102,7 +112,10 @@ class Campus(models.Model):
         help_text="Meeting times are entered and shown in this time zone.",
     )
     partner_organisation = models.CharField(
-        max_length=200, blank=True, help_text="The supporting community partner, if any."
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The supporting community partner, if any.",
     )
     reminder_hours_before = models.PositiveSmallIntegerField(
         "reminder before a meeting (hours)",
@@ -239,7 +252,7 @@ class Invitation(models.Model):
     """An e-mailed invitation to join a campus with a role. Only the token's hash is stored."""
 
     campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("e-mail address")
+    email = models.EmailField("e-mail address", validators=[validate_single_line])
     role = models.CharField(max_length=32, choices=Membership.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

@@ -30,7 +30,7 @@ urlpatterns = [
         views.InvitationActionView.as_view(action="revoke"),
         name="invitation_revoke",
     ),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<token:token>/", views.invitation_accept, name="invitation_accept"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
-    path("stop-emails/<str:token>/", views.StopEmailsView.as_view(), name="stop_emails"),
+    path("stop-emails/<token:token>/", views.StopEmailsView.as_view(), name="stop_emails"),
 ]

@@ -1,6 +1,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from members.validators import validate_single_line
+
 from .models import Topic, TopicReference
 from .selectors import TopicState
 from .services import ReferenceData
@@ -17,7 +19,7 @@ class TopicForm(forms.Form):
     """A topic's own fields. A plain form: the service checks the title's uniqueness (whatever its
     case) and says so on the title field, so the form does not run model validation itself."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[validate_single_line])
     summary = forms.CharField(
         max_length=300,
         help_text="One or two sentences: what peer supporters will take away.",
@@ -45,6 +47,7 @@ class ReferenceForm(forms.ModelForm):
     citation = forms.CharField(
         required=False,
         max_length=500,
+        validators=[validate_single_line],
         help_text="Author or organisation, title, year.",
     )
     url = forms.URLField(

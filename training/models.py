@@ -5,11 +5,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from members.validators import validate_single_line
+
 
 class Topic(models.Model):
     """A training topic in the shared catalogue."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     summary = models.CharField(max_length=300, help_text="One or two sentences.")
     description = models.TextField(blank=True)
     refresh_interval_months = models.PositiveSmallIntegerField(
@@ -48,7 +50,7 @@ class TopicReference(models.Model):
     """A source for a topic: a citation and, optionally, where to read it."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="references")
-    citation = models.CharField(max_length=500)
+    citation = models.CharField(max_length=500, validators=[validate_single_line])
     url = models.URLField("URL", max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+from members.forms import PageForm
 
 from . import selectors, services
 from .forms import OfferForm, ReferenceFormSet, TopicForm, TopicSearchForm, references_from
@@ -51,7 +52,7 @@ class TopicListView(LoginRequiredMixin, TemplateView):
         if not is_editor:
             del form.fields["state"]
         page = Paginator(selectors.search_topics(query=query, state=state), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+            PageForm(self.request.GET).page_number()
         )
         memberships = selectors.offering_memberships(user=self.request.user)
         querystring = self.request.GET.copy()

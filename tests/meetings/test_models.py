@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from meetings.models import AgendaItem, Attendance, DiscussionSuggestion, Meeting
 from tests.factories import (
+    ActionItemFactory,
     AgendaItemFactory,
     AttendanceFactory,
     DiscussionSuggestionFactory,
@@ -68,3 +69,43 @@ def test_presence_that_opens_case_notes():
     assert Attendance.WAS_THERE == ("present", "late")
     assert AttendanceFactory.build(presence="late").was_there is True
     assert AttendanceFactory.build(presence="excused").was_there is False
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize(
+    ("factory", "field"),
+    [
+        (MeetingFactory, "title"),
+        (MeetingFactory, "location"),
+        (AgendaItemFactory, "title"),
+        (ActionItemFactory, "text"),
+    ],
+)
+def test_one_line_fields_refuse_every_line_break(factory, field, brk):
+    """What can reach an e-mail header, a subject or a calendar entry stays on one line."""
+    from django.core.exceptions import ValidationError
+
+    obj = factory.build(**{field: f"Room 1{brk}Bcc: attacker@evil.test"})
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean(exclude=["meeting", "campus"])
+    assert error.value.message_dict == {field: ["Keep this on one line: remove the line breaks."]}
+
+
+def test_response_note_stays_on_one_line():
+    from django.core.exceptions import ValidationError
+
+    row = AttendanceFactory.build(response="attending", response_note="late\nBcc: x@evil.test")
+    with pytest.raises(ValidationError) as error:
+        row.full_clean(exclude=["meeting", "user"])
+    assert error.value.message_dict == {
+        "response_note": ["Keep this on one line: remove the line breaks."]
+    }
+
+
+def test_action_item_due_date_between_2000_and_2100():
+    from django.core.exceptions import ValidationError
+
+    item = ActionItemFactory.build(due_on=dt.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as error:
+        item.full_clean(exclude=["meeting"])
+    assert error.value.message_dict == {"due_on": ["Choose a date between 2000 and 2100."]}

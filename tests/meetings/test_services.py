@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from training.models import FacilitationOffer
 
-from .conftest import attendance, local
+from .conftest import TORONTO, attendance, local
 
 pytestmark = pytest.mark.django_db
 
@@ -888,3 +888,147 @@ def test_schedule_series_last_day_before_first_day_is_refused(world, now):
         "last_day": ["The last day must not be before the first day."]
     }
     assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+# --- bad input from callers that bypass the forms ------------------------------------------
+@pytest.mark.parametrize(
+    ("zone", "day", "time"),
+    [
+        ("America/Toronto", dt.date(9999, 12, 31), dt.time(20, 0)),
+        ("Asia/Tokyo", dt.date(1, 1, 1), dt.time(0, 0)),
+        ("America/Toronto", dt.date(1999, 12, 31), dt.time(17, 0)),
+        ("America/Toronto", dt.date(2101, 1, 1), dt.time(17, 0)),
+    ],
+)
+def test_local_to_utc_refuses_a_day_outside_2000_to_2100(world, zone, day, time):
+    world.campus.time_zone = zone
+    with pytest.raises(ValidationError) as error:
+        services.local_to_utc(campus=world.campus, day=day, time=time)
+    assert error.value.messages == ["Choose a date between 2000 and 2100."]
+
+
+def test_local_to_utc_on_the_edges_of_the_range(world):
+    assert services.local_to_utc(
+        campus=world.campus, day=dt.date(2000, 1, 1), time=dt.time(0, 0)
+    ) == dt.datetime(2000, 1, 1, 5, 0, tzinfo=UTC)
+    assert services.local_to_utc(
+        campus=world.campus, day=dt.date(2100, 12, 31), time=dt.time(23, 59)
+    ) == dt.datetime(2101, 1, 1, 4, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("field", "starts_at"),
+    [
+        ("starts_at", dt.datetime(9999, 12, 31, 20, 0, tzinfo=TORONTO)),
+        ("starts_at", dt.datetime(2101, 1, 2, 17, 0, tzinfo=TORONTO)),
+        ("ends_at", dt.datetime(2100, 12, 31, 23, 0, tzinfo=UTC)),
+    ],
+)
+def test_schedule_meeting_outside_2000_to_2100_is_refused(world, now, field, starts_at):
+    with pytest.raises(ValidationError) as error:
+        _schedule(world, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2))
+    assert error.value.message_dict == {field: ["Choose a date between 2000 and 2100."]}
+    assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def test_update_meeting_to_year_9999_is_refused(world, meeting):
+    starts_at = dt.datetime(9999, 12, 31, 20, 0, tzinfo=TORONTO)
+    with pytest.raises(ValidationError) as error:
+        services.update_meeting(
+            meeting=meeting,
+            version=meeting.version,
+            title=meeting.title,
+            description="",
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=1),
+            location=meeting.location,
+            online_link="",
+            by=world.coordinator,
+        )
+    assert error.value.message_dict == {"starts_at": ["Choose a date between 2000 and 2100."]}
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.version) == (local(2026, 9, 8, 17), 1)
+
+
+def test_schedule_series_outside_2000_to_2100_is_refused(world, now):
+    with pytest.raises(ValidationError) as error:
+        services.schedule_series(
+            campus=world.campus,
+            recurrence=_recurrence(
+                first_day=dt.date(9999, 12, 31),
+                last_day=dt.date(9999, 12, 31),
+                weekday=4,
+                week_of_month=-1,
+                start_time=dt.time(20, 0),
+                end_time=dt.time(21, 0),
+            ),
+            title="Community of practice",
+            location="Room 1",
+            by=world.coordinator,
+        )
+    assert error.value.message_dict == {"first_day": ["Choose a date between 2000 and 2100."]}
+    assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+ONE_LINE = ["Keep this on one line: remove the line breaks."]
+
+
+@pytest.mark.parametrize("field", ["title", "location"])
+def test_schedule_meeting_refuses_a_line_break(world, now, field):
+    with pytest.raises(ValidationError) as error:
+        _schedule(world, **{field: "Room 1\r\nBcc: attacker@evil.test"})
+    assert error.value.message_dict == {field: ONE_LINE}
+    assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def test_add_agenda_item_refuses_a_line_break(world, meeting):
+    with pytest.raises(ValidationError) as error:
+        services.add_agenda_item(
+            meeting=meeting, kind="other", title="Welcome\nBcc: x@evil.test", by=None
+        )
+    assert error.value.message_dict == {"title": ONE_LINE}
+    assert meeting.agenda_items.count() == 4
+
+
+def test_add_action_item_refuses_a_line_break(world, meeting):
+    with pytest.raises(ValidationError) as error:
+        services.add_action_item(meeting=meeting, text="Book\u2028a room", by=None)
+    assert error.value.message_dict == {"text": ONE_LINE}
+    assert meeting.action_items.count() == 0
+
+
+def test_respond_refuses_a_note_with_a_line_break(world, meeting):
+    row = attendance(meeting, world.peer)
+    with pytest.raises(ValidationError) as error:
+        services.respond(attendance=row, response="attending", note="late\r\nBcc: x@evil.test")
+    assert error.value.message_dict == {"response_note": ONE_LINE}
+    row.refresh_from_db()
+    assert row.response == "no_response"
+
+
+def test_respond_token_of_a_closed_account_is_refused(world, meeting):
+    row = attendance(meeting, world.peer)
+    token = services.respond_token(attendance=row, response="attending")
+    world.peer.is_active = False
+    world.peer.save()
+    message = (
+        "This link belongs to an account that is closed, so it no longer records answers. "
+        "Ask your coordinator if that is a mistake."
+    )
+    for call in (services.attendance_for_token, services.respond_with_token):
+        with pytest.raises(services.RespondLinkError) as error:
+            call(token=token)
+        assert str(error.value) == message
+    row.refresh_from_db()
+    assert row.response == "no_response"
+
+
+def test_respond_token_of_a_cancelled_meeting_is_valid_but_records_nothing(world, meeting):
+    row = attendance(meeting, world.peer)
+    token = services.respond_token(attendance=row, response="attending")
+    services.cancel_meeting(meeting=meeting, reason="Snow", by=None)
+    found, response = services.attendance_for_token(token)
+    assert (found, response, found.meeting.is_cancelled) == (row, "attending", True)
+    with pytest.raises(services.RespondLinkError) as error:
+        services.respond_with_token(token=token)
+    assert str(error.value) == "This meeting was cancelled; there is nothing to respond to."

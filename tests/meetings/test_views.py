@@ -793,3 +793,368 @@ def test_coordinators_see_who_changed_the_meeting_and_when(client, world, meetin
     assert f"2 Sep 2026, 10:00 EDT — changed location, online link by {world.admin}" in html
     client.force_login(world.peer)
     assert "changes" not in client.get(meeting.get_absolute_url()).context
+
+
+# --- bad input: a clear message, nothing changed ---------------------------------------------
+BREAKS = ["x\r\nBcc: attacker@evil.test", "x\ny", "x\u2028y", "x\u2029y", "x\x85y", "x\x0by"]
+ONE_LINE = "Keep this on one line: remove the line breaks."
+DATE_RANGE = "Choose a date between 2000 and 2100."
+
+
+def _counts():
+    return (Meeting.objects.count(), Attendance.objects.count(), AgendaItem.objects.count())
+
+
+def _series_data(**overrides):
+    data = {
+        "title": "Community of practice",
+        "frequency": "monthly",
+        "week_of_month": "2",
+        "weekday": "1",
+        "interval": "1",
+        "first_day": "2026-09-01",
+        "last_day": "2027-04-30",
+        "start_time": "17:00",
+        "end_time": "18:30",
+        "location": "Room 1",
+        "agenda": "guidance",
+    }
+    return {**data, **overrides}
+
+
+@pytest.mark.parametrize("title", BREAKS)
+def test_meeting_title_with_a_line_break_is_refused(client, world, now, title):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("meeting_create", campus=world.campus.slug), _form_data(title=title)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"title": [ONE_LINE]}
+    assert _counts() == (0, 0, 0)
+
+
+def test_meeting_location_with_a_line_break_is_refused(client, world, now):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("meeting_create", campus=world.campus.slug),
+        _form_data(location="Room 1\r\nBcc: attacker@evil.test"),
+    )
+    assert response.context["form"].errors == {"location": [ONE_LINE]}
+    assert _counts() == (0, 0, 0)
+
+
+def test_series_title_with_a_line_break_is_refused(client, world, now):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("series_create", campus=world.campus.slug),
+        _series_data(title="x\r\nBcc: attacker@evil.test"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"title": [ONE_LINE]}
+    assert (_counts(), MeetingSeries.objects.count()) == ((0, 0, 0), 0)
+
+
+def test_edited_title_with_a_line_break_is_refused(client, world, meeting):
+    client.force_login(world.coordinator)
+    data = {
+        **_form_data(day="2026-09-08"),
+        "title": "x\r\nBcc: attacker@evil.test",
+        "version": meeting.version,
+    }
+    response = client.post(_url("meeting_edit", meeting), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"title": [ONE_LINE]}
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.version) == ("September meeting", 1)
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "time"),
+    [
+        ("America/Toronto", "9999-12-31", "20:00"),  # 01:00 UTC would be in year 10000
+        ("Asia/Tokyo", "0001-01-01", "00:00"),  # 15:00 UTC the day before year 1
+        ("America/Toronto", "1999-12-31", "17:00"),
+        ("America/Toronto", "2101-01-01", "17:00"),
+    ],
+)
+def test_meeting_outside_2000_to_2100_is_refused(client, world, now, zone, day, time):
+    world.campus.time_zone = zone
+    world.campus.save()
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("meeting_create", campus=world.campus.slug),
+        _form_data(day=day, start_time=time, end_time="23:59"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"day": [DATE_RANGE]}
+    assert _counts() == (0, 0, 0)
+
+
+def test_series_on_the_last_day_of_year_9999_is_refused(client, world, now):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("series_create", campus=world.campus.slug),
+        _series_data(
+            week_of_month="-1",
+            weekday="4",  # 31 December 9999 is the last Friday of its month
+            first_day="9999-12-31",
+            last_day="9999-12-31",
+            start_time="20:00",
+            end_time="21:00",
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"first_day": [DATE_RANGE], "last_day": [DATE_RANGE]}
+    assert (_counts(), MeetingSeries.objects.count()) == ((0, 0, 0), 0)
+
+
+def test_meeting_moved_to_year_9999_is_refused(client, world, meeting):
+    client.force_login(world.coordinator)
+    data = {
+        **_form_data(day="9999-12-31", start_time="20:00", end_time="21:00"),
+        "title": "September meeting",
+        "version": meeting.version,
+    }
+    response = client.post(_url("meeting_edit", meeting), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"day": [DATE_RANGE]}
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.version) == (local(2026, 9, 8, 17), 1)
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", " ", "-1", "99999999999999999999", "foreign"])
+def test_suggestion_used_in_a_bogus_meeting_is_a_message_and_changes_nothing(
+    client, world, meeting, value
+):
+    from tests.factories import DiscussionSuggestionFactory, MeetingFactory
+
+    suggestion = DiscussionSuggestionFactory(campus=world.campus)
+    if value == "foreign":
+        value = str(MeetingFactory(campus=world.other_campus).pk)
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("suggestion_use", campus=world.campus.slug, pk=suggestion.pk), {"meeting": value}
+    )
+    assert response.status_code == 302
+    assert response.url == _url("suggestion_list", campus=world.campus.slug)
+    assert _messages(client.get(response.url)) == [
+        "That meeting is not one of this campus's meetings: nothing was changed."
+    ]
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.used_in, suggestion.used_at) == ("open", None, None)
+
+
+def test_suggestion_used_in_a_meeting_goes_to_its_agenda(client, world, meeting):
+    from tests.factories import DiscussionSuggestionFactory
+
+    suggestion = DiscussionSuggestionFactory(campus=world.campus)
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("suggestion_use", campus=world.campus.slug, pk=suggestion.pk),
+        {"meeting": str(meeting.pk)},
+    )
+    assert response.url == _url("agenda", meeting)
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.used_in) == ("used", meeting)
+
+
+def test_roster_with_an_unknown_presence_changes_nothing(client, world, meeting, after_start):
+    client.force_login(world.coordinator)
+    peer, partner = attendance(meeting, world.peer), attendance(meeting, world.partner)
+    response = client.post(
+        _url("roster", meeting),
+        {f"presence-{peer.pk}": "present", f"presence-{partner.pk}": "asleep"},
+    )
+    assert _messages(client.get(response.url)) == [
+        "Choose present, late, excused or absent for each person."
+    ]
+    assert set(meeting.attendances.values_list("presence", flat=True)) == {"unrecorded"}
+
+
+def test_roster_ignores_what_is_not_a_person_of_this_meeting(client, world, meeting, after_start):
+    from tests.factories import AttendanceFactory
+
+    elsewhere = AttendanceFactory(user=world.other_coordinator)
+    client.force_login(world.coordinator)
+    peer = attendance(meeting, world.peer)
+    response = client.post(
+        _url("roster", meeting),
+        {
+            f"presence-{peer.pk}": "late",
+            f"presence-{elsewhere.pk}": "present",
+            "presence-abc": "present",
+            "presence-": "present",
+        },
+    )
+    assert _messages(client.get(response.url)) == ["Saved presence (1 changed)."]
+    assert attendance(meeting, world.peer).presence == "late"
+    elsewhere.refresh_from_db()
+    assert elsewhere.presence == "unrecorded"
+
+
+@pytest.mark.parametrize("done", ["yes", "", "2", "1.5"])
+def test_action_item_with_a_bogus_done_flag_changes_nothing(client, world, minutes_written, done):
+    item = services.add_action_item(meeting=minutes_written, text="Book a room", by=None)
+    services.set_action_item_done(item=item, done=True, by=None)
+    client.force_login(world.coordinator)
+    response = client.post(_url("action_item_done", minutes_written, item=item.pk), {"done": done})
+    assert _messages(client.get(response.url)) == ["Mark the action item done or not done."]
+    item.refresh_from_db()
+    assert item.done is True
+
+
+def test_action_item_marked_not_done(client, world, minutes_written):
+    item = services.add_action_item(meeting=minutes_written, text="Book a room", by=None)
+    services.set_action_item_done(item=item, done=True, by=None)
+    client.force_login(world.coordinator)
+    client.post(_url("action_item_done", minutes_written, item=item.pk), {"done": "0"})
+    item.refresh_from_db()
+    assert (item.done, item.done_at) == (False, None)
+
+
+def test_action_item_text_with_a_line_break_is_refused(client, world, minutes_written):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("minutes", minutes_written),
+        {"form": "action_item", "action-text": "Book\r\nBcc: attacker@evil.test"},
+    )
+    assert response.status_code == 200
+    assert response.context["action_form"].errors == {"text": [ONE_LINE]}
+    assert minutes_written.action_items.count() == 0
+
+
+@pytest.mark.parametrize("form", ["", "gossip", "x" * 10_000])
+def test_minutes_page_with_an_unknown_form_saves_nothing(client, world, minutes_written, form):
+    client.force_login(world.coordinator)
+    response = client.post(_url("minutes", minutes_written), {"form": form})
+    assert _messages(client.get(response.url)) == ["Nothing to save."]
+
+
+def test_agenda_item_title_with_a_line_break_is_refused(client, world, meeting):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("agenda", meeting), {"kind": "other", "title": "Welcome\r\nBcc: x@evil.test"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"title": [ONE_LINE]}
+    assert meeting.agenda_items.count() == 4
+
+
+@pytest.mark.parametrize("direction", ["", "sideways", "x" * 10_000])
+def test_agenda_move_in_a_bogus_direction_changes_nothing(client, world, meeting, direction):
+    client.force_login(world.coordinator)
+    first = meeting.agenda_items.order_by("position").first()
+    response = client.post(
+        _url("agenda_item_move", meeting, item=first.pk), {"direction": direction}
+    )
+    assert _messages(client.get(response.url)) == ["Move an item up or down."]
+    first.refresh_from_db()
+    assert first.position == 1
+
+
+@pytest.mark.parametrize("back", ["", "elsewhere", "https://evil.test/"])
+def test_response_with_an_unknown_way_back_returns_to_the_meeting(client, world, meeting, back):
+    client.force_login(world.peer)
+    response = client.post(
+        _url("meeting_respond", meeting), {"response": "attending", "next": back}
+    )
+    assert response.url == meeting.get_absolute_url()
+    assert attendance(meeting, world.peer).response == "attending"
+
+
+@pytest.mark.parametrize(
+    ("note", "error"),
+    [
+        ("a\x00b", "A note cannot contain a null character."),
+        ("late\r\nBcc: attacker@evil.test", ONE_LINE),
+        ("x" * 201, "A note has at most 200 characters."),
+    ],
+)
+def test_response_with_a_bad_note_changes_nothing(client, world, meeting, note, error):
+    client.force_login(world.peer)
+    response = client.post(
+        _url("meeting_respond", meeting), {"response": "attending", "note": note}
+    )
+    assert _messages(client.get(response.url)) == [error]
+    assert attendance(meeting, world.peer).response == "no_response"
+
+
+@pytest.mark.parametrize(
+    ("note", "error"),
+    [
+        ("a\x00b", "A note cannot contain a null character."),
+        ("late\r\nBcc: attacker@evil.test", ONE_LINE),
+        ("x" * 201, "A note has at most 200 characters."),
+    ],
+)
+def test_respond_link_with_a_bad_note_is_400_and_changes_nothing(
+    client, world, meeting, note, error
+):
+    path = reverse(
+        "meetings:respond_link",
+        kwargs={
+            "token": services.respond_token(
+                attendance=attendance(meeting, world.peer), response="attending"
+            )
+        },
+    )
+    response = client.post(path, {"note": note})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert error in html
+    assert "Yes, I will attend" in html  # the same page, to try again
+    assert attendance(meeting, world.peer).response == "no_response"
+
+
+def test_respond_link_of_a_closed_account_records_nothing(client, world, meeting):
+    path = reverse(
+        "meetings:respond_link",
+        kwargs={
+            "token": services.respond_token(
+                attendance=attendance(meeting, world.peer), response="attending"
+            )
+        },
+    )
+    world.peer.is_active = False
+    world.peer.save()
+    for method in (client.get, client.post):
+        response = method(path)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "This link belongs to an account that is closed" in html
+        assert "Yes, I will attend" not in html
+    assert attendance(meeting, world.peer).response == "no_response"
+
+
+def test_respond_link_to_a_cancelled_meeting_says_so(client, world, meeting):
+    path = reverse(
+        "meetings:respond_link",
+        kwargs={
+            "token": services.respond_token(
+                attendance=attendance(meeting, world.peer), response="attending"
+            )
+        },
+    )
+    services.cancel_meeting(meeting=meeting, reason="Campus closed for snow", by=None)
+    response = client.get(path)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This meeting was cancelled" in html
+    assert "Campus closed for snow" in html
+    assert "Yes, I will attend" not in html and "<form" not in html.split("<main")[1]
+    response = client.post(path)
+    assert response.status_code == 400
+    assert "This meeting was cancelled; there is nothing to respond to." in (
+        response.content.decode()
+    )
+    assert attendance(meeting, world.peer).response == "no_response"
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "a%20b", "a%0d%0ab", "x" * 600, "%E2%80%AE"])
+def test_malformed_feed_and_respond_tokens_are_404_before_any_query(
+    client, django_assert_num_queries, token
+):
+    for path in (f"/calendar/{token}.ics", f"/respond/{token}/"):
+        with django_assert_num_queries(0):
+            response = client.get(path)
+        assert response.status_code == 404, path

@@ -351,3 +351,84 @@ def test_campus_pages_show_the_campus_clock_and_nothing_leaks(coordinator_client
     assert timezone.get_current_timezone_name() == "UTC"
     html = coordinator_client.get(f"/catalogue/{TopicFactory().pk}/").content.decode()
     assert "EST" not in html
+
+
+# --- one-line fields -------------------------------------------------------------------------
+ONE_LINE = ["Keep this on one line: remove the line breaks."]
+BREAKS = ["Pat\r\nBcc: attacker@evil.test", "Pat\nPeer", "Pat\u2028Peer", "Pat\x85Peer"]
+
+
+@pytest.mark.parametrize("name", BREAKS)
+def test_profile_name_with_a_line_break_is_refused(client, world, name):
+    client.force_login(world.peer)
+    before = world.peer.name
+    response = client.post("/profile/", {"name": name, "wants_meeting_reminders": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": ONE_LINE}
+    world.peer.refresh_from_db()
+    assert world.peer.name == before
+
+
+@pytest.mark.parametrize("name", BREAKS)
+def test_accepting_with_a_name_on_two_lines_changes_nothing(client, world, name):
+    invitation = InvitationFactory(campus=world.campus, email="new@example.edu", token="tok")
+    response = client.post(
+        "/invitations/tok/",
+        {
+            "name": name,
+            "password1": "a-good-long-passphrase",
+            "password2": "a-good-long-passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": ONE_LINE}
+    assert not User.objects.filter(email="new@example.edu").exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_partner_organisation_with_a_line_break_is_refused(coordinator_client, world):
+    data = {
+        "time_zone": "America/Toronto",
+        "partner_organisation": "Partner\r\nBcc: attacker@evil.test",
+        "reminder_hours_before": 48,
+        "partner_initial_meetings": 3,
+        "attendance_window": 3,
+        "attendance_max_missed": 2,
+    }
+    response = coordinator_client.post("/c/riverside/settings/", data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"partner_organisation": ONE_LINE}
+    world.campus.refresh_from_db()
+    assert world.campus.partner_organisation == "Example Mental Health Association"
+
+
+@pytest.mark.parametrize(
+    "email", ["new@example.edu\r\nBcc: attacker@evil.test", "new@example.edu\nx", "a\u2028@b.edu"]
+)
+def test_invitation_email_on_two_lines_is_refused(coordinator_client, world, email):
+    response = coordinator_client.post(
+        "/c/riverside/members/invite/", {"email": email, "role": "peer_supporter"}
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert Invitation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Riverside\r\nBcc: attacker@evil.test"),
+        ("institution", "Example\nUniversity"),
+        ("partner_organisation", "Partner\u2029Org"),
+    ],
+)
+def test_campus_one_line_fields_refuse_line_breaks_everywhere(world, field, value):
+    """Site admins edit a campus's name in the admin: the model refuses what the forms do."""
+    from django.core.exceptions import ValidationError
+
+    campus = world.campus
+    setattr(campus, field, value)
+    with pytest.raises(ValidationError) as error:
+        campus.full_clean()
+    assert error.value.message_dict == {field: ONE_LINE}

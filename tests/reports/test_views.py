@@ -10,25 +10,51 @@ def _url(name, world, **kwargs):
     return reverse(name, kwargs={"campus": world.campus.slug, **kwargs})
 
 
+DATE_FORMAT = "Enter a date as YYYY-MM-DD, e.g. 2026-09-01."
+DATE_RANGE = "Choose a date between 2000 and 2100."
+
+
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "errors"),
     [
-        ("start=2026-13-01&end=2026-12-31", "“2026-13-01” is not a date: give the start as"),
-        ("start=yesterday", "“yesterday” is not a date"),
+        ("start=2026-13-01&end=2026-12-31", {"start": [DATE_FORMAT]}),
+        ("start=yesterday", {"start": [DATE_FORMAT]}),
+        ("start=20260901", {"start": [DATE_FORMAT]}),
+        ("end=9999-12-31T20:00", {"end": [DATE_FORMAT]}),
+        ("end=a%00b", {"end": [DATE_FORMAT]}),
         (
             "start=2026-09-01&end=2026-01-01",
-            "The start (2026-09-01) is after the end (2026-01-01).",
+            {"start": ["The start (2026-09-01) is after the end (2026-01-01)."]},
         ),
-        ("start=20260901", "“20260901” is not a date"),
-        ("start=1900-01-01&end=2026-01-01", "Choose a range of at most ten years."),
+        ("start=2000-01-01&end=2026-01-01", {"start": ["Choose a range of at most ten years."]}),
+        ("start=1900-01-01&end=2026-01-01", {"start": [DATE_RANGE]}),
+        # The last twelve months before year 1, and the day after 31 December 9999, do not exist.
+        ("end=0001-01-01", {"end": [DATE_RANGE]}),
+        ("start=0001-01-01&end=0001-06-01", {"start": [DATE_RANGE], "end": [DATE_RANGE]}),
+        ("end=9999-12-31", {"end": [DATE_RANGE]}),
+        ("start=2101-01-01", {"start": [DATE_RANGE]}),
     ],
 )
-def test_bad_export_dates_answer_a_clear_400(coordinator_client, world, query, message):
+def test_bad_export_dates_answer_a_clear_400(coordinator_client, world, query, errors):
     response = coordinator_client.get(f"{_url('reports:attendance_csv', world)}?{query}")
+    html = response.content.decode()
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    assert message in response.content.decode()
-    assert "The attendance export needs valid dates" in response.content.decode()
+    assert response.context["form"].errors == errors
+    assert "The attendance export needs valid dates" in html
+    for messages in errors.values():
+        assert '<div class="invalid-feedback" id="export-' in html
+        assert messages[0] in html
+
+
+def test_export_dates_on_the_edges_of_the_range(coordinator_client, world):
+    response = coordinator_client.get(
+        f"{_url('reports:attendance_csv', world)}?start=2091-01-01&end=2100-12-31"
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="attendance-riverside-2091-01-01-to-2100-12-31.csv"'
+    )
 
 
 def test_another_campus_meeting_export_is_404(coordinator_client, world):

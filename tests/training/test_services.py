@@ -324,3 +324,19 @@ def test_withdraw_a_used_offer_is_refused(world):
         "This offer is already scheduled: it can no longer be withdrawn."
     ]
     assert FacilitationOffer.objects.get(pk=offer.pk).status == "used"
+
+
+def test_create_topic_refuses_a_title_or_citation_with_a_line_break(editor):
+    before = (Topic.objects.count(), TopicReference.objects.count())
+    with pytest.raises(ValidationError) as error:
+        services.create_topic(title="Active\r\nlistening", summary="Listening.", by=editor)
+    assert error.value.message_dict == {"title": ["Keep this on one line: remove the line breaks."]}
+    with pytest.raises(ValidationError) as error:
+        services.create_topic(
+            title="Active listening",
+            summary="Listening.",
+            references=[ReferenceData(citation="Author\nA guide")],
+            by=editor,
+        )
+    assert error.value.messages == ["Reference 1: Keep this on one line: remove the line breaks."]
+    assert (Topic.objects.count(), TopicReference.objects.count()) == before

@@ -476,3 +476,33 @@ def test_offering_an_archived_topic_is_refused_with_a_message(peer_client):
         "“Old topic” is archived: it is no longer offered. Choose a current topic."
     ]
     assert not FacilitationOffer.objects.exists()
+
+
+# --- one-line fields -------------------------------------------------------------------------
+ONE_LINE = ["Keep this on one line: remove the line breaks."]
+
+
+@pytest.mark.parametrize("title", ["Active\r\nBcc: attacker@evil.test", "Active\u2028listening"])
+def test_topic_title_with_a_line_break_is_refused(editor_client, title):
+    before = _catalogue_snapshot()
+    response = editor_client.post(CREATE_URL, _form_data(title=title))
+    assert response.status_code == 200
+    assert _errors(response) == {"form": {"title": ONE_LINE}, "references": []}
+    assert _catalogue_snapshot() == before
+
+
+def test_reference_citation_with_a_line_break_is_refused(editor_client):
+    before = _catalogue_snapshot()
+    response = editor_client.post(
+        CREATE_URL, _form_data(**{"references-0-citation": "Author\nA guide (2024)"})
+    )
+    assert response.status_code == 200
+    assert _errors(response) == {"form": {}, "references": [{"citation": ONE_LINE}]}
+    assert _catalogue_snapshot() == before
+
+
+@pytest.mark.parametrize("page", ["abc", "1.5", "-1", "0", "99999999999999999999", "a\x00b"])
+def test_topic_list_with_a_bogus_page_shows_a_page(peer_client, page):
+    response = peer_client.get(reverse("training:topic_list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0003_meeting_reminder_preference"),
+        ("members", "0004_single_line_fields"),
     ]
 
     operations = [

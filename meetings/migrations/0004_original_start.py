@@ -33,7 +33,7 @@ def original_starts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0002_gap_reminders"),
+        ("meetings", "0003_single_line_fields_and_due_date_range"),
         ("members", "0003_meeting_reminder_preference"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
