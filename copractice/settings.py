@@ -79,9 +79,11 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "copractice",
+    "outbox",
     "members",
     "training",
     "meetings",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -258,7 +260,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "copractice.heartbeat", "schedule": HEARTBEAT_SECONDS},
-    "sweep-outbox": {"task": "copractice.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": 60.0},
     "check-meeting-gaps": {"task": "meetings.check_meeting_gaps", "schedule": crontab(minute=0)},
     "send-meeting-reminders": {
         "task": "meetings.send_meeting_reminders",
