@@ -6,7 +6,6 @@ the filesystem broker and e-mail to the console. Production (DEBUG off) refuses 
 without a real SECRET_KEY, sender address and public site address.
 """
 
-import sys
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,7 +26,9 @@ _env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
 if _env_file:
     environ.Env.read_env(_env_file, overwrite=False)
 
-TESTING = "pytest" in sys.modules
+# The test run's mode, set by pytest's configuration (pyproject.toml): fast password hashing,
+# tasks run in-process, no production checks. Nothing else sets it.
+TESTING = env.bool("COPRACTICE_TESTING", default=False)
 DEBUG = env.bool("DEBUG", default=False)
 PRODUCTION = not DEBUG and not TESTING
 
@@ -237,9 +238,8 @@ NETWORK_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 if EMBEDDED_BROKER:
+    # The transport makes these folders when it is first used (copractice/broker.py).
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
