@@ -148,7 +148,7 @@ class MinutesView(CampusMixin, MeetingMixin, TemplateView):
         data[f"{prefix}-version"] = stale.current.version if stale.current else 0
         form = form_class(data, prefix=prefix)
         form.is_valid()
-        form.add_error(None, stale)
+        add_service_error(form, stale)
         return form
 
     def _add_action_item(self):

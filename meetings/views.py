@@ -205,7 +205,7 @@ class MeetingEditView(CoordinatorRequiredMixin, MeetingMixin, FormView):
         data["version"] = stale.current.version
         fresh = self.get_form_class()(data=data, **self._kwargs_without_data())
         fresh.is_valid()
-        fresh.add_error(None, stale)
+        add_service_error(fresh, stale)
         current = (
             selectors.meetings_for(campus=self.campus)
             .select_related("campus")
