@@ -5,6 +5,7 @@ import logging
 import re
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -108,11 +109,11 @@ def queue_message(
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: dispatch(email.pk))
+    transaction.on_commit(lambda: dispatch(email_id=email.pk))
     return email
 
 
-def resend_email(*, email: OutboundEmail, by) -> OutboundEmail:
+def resend_email(*, email: OutboundEmail, by: AbstractBaseUser) -> OutboundEmail:
     """Send a failed or uncertain e-mail again, now: a person's decision, recorded on the row.
 
     It keeps its key and so its Message-ID: a client that got it already shows it once.
@@ -134,7 +135,7 @@ def resend_email(*, email: OutboundEmail, by) -> OutboundEmail:
                 "This e-mail is on its way already: only a failed e-mail or one whose "
                 "delivery is uncertain can be sent again."
             )
-        transaction.on_commit(lambda: dispatch(email.pk))
+        transaction.on_commit(lambda: dispatch(email_id=email.pk))
     email.refresh_from_db()
     logger.info("Outbox: e-mail %s (%s) queued again by user %s", email.pk, email.kind, by.pk)
     return email

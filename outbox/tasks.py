@@ -30,7 +30,7 @@ def sweep_outbox():
     return sweep()
 
 
-def dispatch(email_id: int) -> None:
+def dispatch(*, email_id: int) -> None:
     """Hand delivery to a worker; if the broker is unreachable, the sweep does it later."""
     try:
         deliver_email.apply_async(kwargs={"email_id": email_id}, retry=False)
@@ -44,5 +44,5 @@ def sweep(*, limit: int = 500) -> int:
     delivery.mark_uncertain(limit=limit)
     due = delivery.due_ids(limit=limit)
     for email_id in due:
-        dispatch(email_id)
+        dispatch(email_id=email_id)
     return len(due)

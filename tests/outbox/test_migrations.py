@@ -29,24 +29,20 @@ def test_the_move_keeps_every_row_of_the_outbox():
     OldContentType = old_apps.get_model("contenttypes", "ContentType")
     OldContentType.objects.get_or_create(app_label="copractice", model="outboundemail")
     now = timezone.now()
-    for key, status in [("before:1", "sent"), ("before:2", "failed")]:
-        OldOutboundEmail.objects.create(
-            key=key,
-            kind="invitation",
-            to="someone@example.edu",
-            subject="Before the move",
-            body_text="Hello",
-            status=status,
-            next_attempt_at=now,
-            sent_at=now if status == "sent" else None,
-        )
+    common = {"kind": "invitation", "to": "someone@example.edu", "next_attempt_at": now}
+    OldOutboundEmail.objects.bulk_create(
+        [
+            OldOutboundEmail(key="before:1", status="sent", sent_at=now, **common),
+            OldOutboundEmail(key="before:2", status="failed", **common),
+        ]
+    )
 
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     rows = OutboundEmail.objects.order_by("key")
-    assert [(row.key, row.status, row.subject) for row in rows] == [
-        ("before:1", "sent", "Before the move"),
-        ("before:2", "failed", "Before the move"),
+    assert [(row.key, row.status, row.to) for row in rows] == [
+        ("before:1", "sent", "someone@example.edu"),
+        ("before:2", "failed", "someone@example.edu"),
     ]
     assert OutboundEmail._meta.db_table == "copractice_outboundemail"
     content_type = ContentType.objects.get_for_model(OutboundEmail)
