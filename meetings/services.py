@@ -1,8 +1,9 @@
 """Writes for meetings: scheduling, agenda, responses, presence, suggestions, calendar feeds
 (minutes and action items: meetings.minutes).
 
-Every function is one transaction, takes keyword arguments and raises ValidationError with a
-message meant for the person who asked; when it raises, nothing has changed.
+Every service is one transaction, takes keyword arguments and raises ValidationError with a
+message meant for the person who asked; when it raises, nothing has changed. The helpers above
+the services (authored, lock_meeting, claim_version, StaleEdit) serve meetings.minutes too.
 """
 
 import datetime as dt
