@@ -23,6 +23,17 @@ STALE_MINUTES = {"what": "these minutes", "compare_with": "minutes"}
 STALE_CASE_NOTES = {"what": "the case-collaboration notes", "compare_with": "notes"}
 
 
+def _save_texts(record, *, version: int, stale: dict, by: User, **texts: str):
+    """Claim the record's version, then write `texts` (stripped) and who saved them."""
+    record = claim_version(record, version, **stale)
+    for name, value in texts.items():
+        setattr(record, name, value.strip())
+    record.updated_by = by
+    record.full_clean()
+    authored(record, by).save()
+    return record
+
+
 @transaction.atomic
 def save_minutes(*, meeting: Meeting, version: int, by: User, **texts: str) -> Minutes:
     """Write or change the minutes. `version` is 0 for minutes not yet written."""
@@ -31,13 +42,7 @@ def save_minutes(*, meeting: Meeting, version: int, by: User, **texts: str) -> M
     if unknown:
         raise ValueError(f"Unknown minutes fields: {sorted(unknown)}")
     minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
-    minutes = claim_version(minutes, version, **STALE_MINUTES)
-    for name, value in texts.items():
-        setattr(minutes, name, value.strip())
-    minutes.updated_by = by
-    minutes.full_clean()
-    authored(minutes, by).save()
-    return minutes
+    return _save_texts(minutes, version=version, stale=STALE_MINUTES, by=by, **texts)
 
 
 @transaction.atomic
@@ -48,12 +53,7 @@ def save_case_notes(
     notes = CaseCollaborationNotes.objects.filter(
         meeting=meeting
     ).first() or CaseCollaborationNotes(meeting=meeting)
-    notes = claim_version(notes, version, **STALE_CASE_NOTES)
-    notes.text = text.strip()
-    notes.updated_by = by
-    notes.full_clean()
-    authored(notes, by).save()
-    return notes
+    return _save_texts(notes, version=version, stale=STALE_CASE_NOTES, by=by, text=text)
 
 
 @transaction.atomic
