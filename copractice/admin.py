@@ -1,45 +1,9 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
-from .models import Heartbeat, OutboundEmail
-from .outbox import resend_email
+from .models import Heartbeat
 
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_beat_at", "beats", "hostname"]
     readonly_fields = ["name", "last_beat_at", "beats", "hostname"]
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "campus", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "campus"]
-    search_fields = ["to", "subject", "key"]
-    exclude = ["body_html", "ics"]
-    readonly_fields = [
-        f.name for f in OutboundEmail._meta.fields if f.name not in {"body_html", "ics"}
-    ]
-    actions = ["send_again"]
-
-    @admin.action(
-        description="Send again (failed or delivery uncertain only)", permissions=["change"]
-    )
-    def send_again(self, request, queryset):
-        """For e-mails no campus's notices page shows (account e-mails), and for any other."""
-        queued = refused = 0
-        for email in queryset:
-            try:
-                resend_email(email=email, by=request.user)
-                queued += 1
-            except ValidationError:
-                refused += 1
-        if queued:
-            self.message_user(request, f"{queued} e-mail{'s' if queued > 1 else ''} sent again.")
-        if refused:
-            self.message_user(
-                request,
-                f"{refused} e-mail{'s' if refused > 1 else ''} not sent again: only a failed "
-                "e-mail or one whose delivery is uncertain can be.",
-                messages.WARNING,
-            )

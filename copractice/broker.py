@@ -12,6 +12,7 @@ for the embedded default).
 
 import os
 import uuid
+from pathlib import Path
 from time import monotonic
 
 from kombu.transport import TRANSPORT_ALIASES, filesystem
@@ -20,6 +21,18 @@ from kombu.utils.json import dumps
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made when the broker is first used (a worker, a task sent, /health/), not when the
+        # settings that name them are read.
+        for folder in (
+            self.data_folder_in,
+            self.data_folder_out,
+            self.processed_folder,
+            self.control_folder,
+        ):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+
     def _put(self, queue, payload, **kwargs):
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         path = os.path.join(self.data_folder_out, name)

@@ -6,7 +6,6 @@ the filesystem broker and e-mail to the console. Production (DEBUG off) refuses 
 without a real SECRET_KEY, sender address and public site address.
 """
 
-import sys
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
@@ -27,7 +26,9 @@ _env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
 if _env_file:
     environ.Env.read_env(_env_file, overwrite=False)
 
-TESTING = "pytest" in sys.modules
+# The test run's mode, set by pytest's configuration (pyproject.toml): fast password hashing,
+# tasks run in-process, no production checks. Nothing else sets it.
+TESTING = env.bool("COPRACTICE_TESTING", default=False)
 DEBUG = env.bool("DEBUG", default=False)
 PRODUCTION = not DEBUG and not TESTING
 
@@ -79,9 +80,11 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "copractice",
+    "outbox",
     "members",
     "training",
     "meetings",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -235,9 +238,8 @@ NETWORK_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
 }
 if EMBEDDED_BROKER:
+    # The transport makes these folders when it is first used (copractice/broker.py).
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -258,7 +260,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "copractice.heartbeat", "schedule": HEARTBEAT_SECONDS},
-    "sweep-outbox": {"task": "copractice.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "outbox.sweep_outbox", "schedule": 60.0},
     "check-meeting-gaps": {"task": "meetings.check_meeting_gaps", "schedule": crontab(minute=0)},
     "send-meeting-reminders": {
         "task": "meetings.send_meeting_reminders",

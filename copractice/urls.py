@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("training.urls")),
     path("", include("meetings.urls")),
-    path("", include("meetings.report_urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.BENCH_FLOOR:

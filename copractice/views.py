@@ -9,14 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from members.access import CURRENT_CAMPUS_SESSION_KEY
 from members.selectors import campuses_for, membership_for
 
 from .celery import app as celery_app
 from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
-
-CURRENT_CAMPUS_SESSION_KEY = "current_campus"
 
 
 @login_required

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vRecur
 
-from copractice.mail import absolute_url
+from outbox.mail import absolute_url
 
 from .models import Attendance, Meeting, MeetingSeries
 

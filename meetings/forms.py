@@ -1,8 +1,8 @@
-"""Forms collect input; the rules live in meetings.services (their errors come back here)."""
+"""Forms collect input; the rules live in meetings.services and meetings.minutes (their errors
+come back through members.forms.add_service_error)."""
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -13,25 +13,10 @@ from members.validators import (
     validate_single_line,
 )
 from training.models import Topic
+from training.selectors import active_topics
 
 from . import selectors, services
 from .models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on a field the form has, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
-
-
-def errors_as_text(form: forms.Form) -> str:
-    """A refused form's errors as one message, for views that answer with a redirect."""
-    return " ".join(e for errors in form.errors.values() for e in errors)
 
 
 class DateInput(forms.DateInput):
@@ -269,7 +254,7 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(is_archived=False)
+        self.fields["topic"].queryset = active_topics()
         # Any user: the service says clearly when someone is not of this campus.
         from django.contrib.auth import get_user_model
 
@@ -481,41 +466,3 @@ class PresenceForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value
         }
-
-
-def _export_date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        validators=[validate_date_in_range],
-        widget=DateInput(),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-09-01."},
-    )
-
-
-class ExportRangeForm(forms.Form):
-    """The attendance export's dates, as YYYY-MM-DD. Either may be left out: the end is then
-    today, the start twelve months before the end."""
-
-    MAX_DAYS = 366 * 10
-    start = _export_date("From")
-    end = _export_date("To")
-
-    def __init__(self, *args, today: dt.date, **kwargs):
-        kwargs.setdefault("auto_id", "export-%s")
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        end = data.get("end") or self.today
-        start = data.get("start") or end - relativedelta(months=12)
-        if start > end:
-            self.add_error("start", f"The start ({start}) is after the end ({end}).")
-        elif (end - start).days > self.MAX_DAYS:
-            self.add_error("start", "Choose a range of at most ten years.")
-        data["start"], data["end"] = start, end
-        return data

@@ -1,41 +1,33 @@
-"""E-mails about meetings, each first a row in the outbox, queued in the transaction of its cause.
+"""E-mails that an event causes, each first a row in the outbox, queued in the transaction of
+the change (periodic e-mails, which nothing but the clock causes: meetings.reminders).
 
 - A meeting (or a series) is scheduled: everyone expected, with an .ics and respond links.
 - Its time or place changes: everyone expected, the .ics with SEQUENCE bumped.
 - It is cancelled: everyone expected, the .ics with METHOD:CANCEL.
-- Campus.reminder_hours_before it starts: those attending or not yet responded (unless they
-  turned reminders off).
-- A day after it, with presence still unrecorded: the campus's coordinators.
 
-Keys make each e-mail exist at most once, however often the periodic jobs run.
+Keys make each e-mail exist at most once.
 """
 
 from collections import defaultdict
-from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
-from copractice.mail import absolute_url
-from copractice.models import OutboundEmail
-from copractice.outbox import queue_email
-from members.models import Membership
 from members.preferences import list_headers, stop_url
+from outbox.mail import absolute_url
+from outbox.services import queue_email
 
 from .calendar import itip_calendar
 from .models import Attendance, Meeting
-from .selectors import respond_urls
-
-REMINDER_LOOKAHEAD = timedelta(days=14)  # the longest reminder_hours_before a campus may set
-NUDGE_AFTER = timedelta(days=1)
-NUDGE_UNTIL = timedelta(days=8)  # after a week, a nudge about an old meeting is noise
+from .respond_links import respond_urls
 
 
-def _preferences_url():
+def preferences_url() -> str:
+    """Where a person turns kinds of e-mail on and off."""
     return absolute_url(reverse("members:profile"))
 
 
-def _local(meeting, moment=None):
+def local_time(meeting: Meeting, moment=None):
+    """`moment` (by default the meeting's start) on the campus's clock."""
     return (moment or meeting.starts_at).astimezone(meeting.campus.tz)
 
 
@@ -54,14 +46,16 @@ def _attendances_by_user(meetings):
 
 def when(meeting: Meeting) -> str:
     """The meeting's time on the campus's clock, with its zone: e-mails are read anywhere."""
-    starts, ends = _local(meeting), _local(meeting, meeting.ends_at)
+    starts, ends = local_time(meeting), local_time(meeting, meeting.ends_at)
     return (
         f"{starts:%A %-d %B %Y, %H:%M}\N{EN DASH}{ends:%H:%M} {starts.tzname()} "
         f"({meeting.campus.time_zone})"
     )
 
 
-def _meeting_lines(meetings_by_pk, rows, *, with_links):
+def meeting_lines(meetings_by_pk, rows, *, with_links):
+    """What an e-mail says of each meeting: its time, its page and (when asked for) the person's
+    one-click answers."""
     return [
         {
             "meeting": meetings_by_pk[row.meeting_id],
@@ -109,9 +103,9 @@ def _notify_attendees(*, meetings: list[Meeting], kind: str, key: str, subject: 
             template=f"meetings/email/{kind}",
             context={
                 "user": user,
-                "lines": _meeting_lines(meetings_by_pk, concerned, with_links=method == "REQUEST"),
+                "lines": meeting_lines(meetings_by_pk, concerned, with_links=method == "REQUEST"),
                 "first": meetings[0],
-                "preferences_url": _preferences_url(),
+                "preferences_url": preferences_url(),
                 "stop_url": stop_url(user=user, topic="meeting_notices"),
             },
             ics=itip_calendar(
@@ -135,10 +129,10 @@ def notify_scheduled(*, meetings: list[Meeting]) -> int:
     first = meetings[0]
     if first.series_id and len(meetings) > 1:
         key = f"series:{first.series_id}:invitation"
-        subject = f"{len(meetings)} community-of-practice meetings, from {_local(first):%-d %B}"
+        subject = f"{len(meetings)} community-of-practice meetings, from {local_time(first):%-d %B}"
     else:
         key = f"meeting:{first.pk}:invitation"
-        subject = f"Community of practice: {first.title}, {_local(first):%a %-d %B, %H:%M}"
+        subject = f"Community of practice: {first.title}, {local_time(first):%a %-d %B, %H:%M}"
     return _notify_attendees(
         meetings=meetings, kind="meeting_invitation", key=key, subject=subject, method="REQUEST"
     )
@@ -155,7 +149,7 @@ def notify_changed(*, meetings: list[Meeting]) -> int:
         meetings=meetings,
         kind="meeting_update",
         key=key,
-        subject=f"Changed: {first.title}, now {_local(first):%a %-d %B, %H:%M}",
+        subject=f"Changed: {first.title}, now {local_time(first):%a %-d %B, %H:%M}",
         method="REQUEST",
     )
 
@@ -167,9 +161,11 @@ def notify_cancelled(*, meetings: list[Meeting]) -> int:
         key = f"series:{first.series_id}:cancellation:{_series_sequence(meetings)}"
     else:
         key = f"meeting:{first.pk}:cancellation"
-    subject = f"Cancelled: {first.title}, {_local(first):%a %-d %B}"
+    subject = f"Cancelled: {first.title}, {local_time(first):%a %-d %B}"
     if len(meetings) > 1:
-        subject = f"Cancelled: {first.title}, {len(meetings)} meetings from {_local(first):%-d %B}"
+        subject = (
+            f"Cancelled: {first.title}, {len(meetings)} meetings from {local_time(first):%-d %B}"
+        )
     return _notify_attendees(
         meetings=meetings,
         kind="meeting_cancellation",
@@ -177,127 +173,3 @@ def notify_cancelled(*, meetings: list[Meeting]) -> int:
         subject=subject,
         method="CANCEL",
     )
-
-
-def send_meeting_reminders(*, now: datetime | None = None) -> int:
-    """Remind those attending or not yet responded, each campus's lead time before the start.
-
-    A meeting scheduled inside that window gets no reminder: its invitation has just gone out.
-    Three queries plus one write per reminder, however many meetings are ahead.
-    """
-    now = now or timezone.now()
-    candidates = list(
-        Attendance.objects.filter(
-            meeting__status=Meeting.Status.SCHEDULED,
-            meeting__starts_at__gt=now,
-            meeting__starts_at__lte=now + REMINDER_LOOKAHEAD,
-            response__in=[Attendance.Response.ATTENDING, Attendance.Response.NO_RESPONSE],
-            user__is_active=True,
-            user__wants_meeting_reminders=True,
-        )
-        .select_related("meeting__campus", "user")
-        .order_by("meeting__starts_at", "user_id")
-    )
-    due = []
-    for row in candidates:
-        meeting = row.meeting
-        window = timedelta(hours=meeting.campus.reminder_hours_before)
-        if (
-            window
-            and meeting.starts_at - window <= now
-            and meeting.created_at < meeting.starts_at - window
-        ):
-            due.append(
-                (
-                    row,
-                    f"meeting:{meeting.pk}:reminder:{meeting.starts_at:%Y%m%dT%H%M}:{row.user_id}",
-                )
-            )
-    existing = set(
-        OutboundEmail.objects.filter(key__in=[key for _, key in due]).values_list("key", flat=True)
-    )
-    sent = 0
-    for row, key in due:
-        if key in existing:
-            continue
-        meeting = row.meeting
-        queue_email(
-            key=key,
-            kind="meeting_reminder",
-            to=row.user.email,
-            user=row.user,
-            campus=meeting.campus,
-            subject=f"Reminder: {meeting.title}, {_local(meeting):%a %-d %B, %H:%M}",
-            template="meetings/email/meeting_reminder",
-            context={
-                "user": row.user,
-                "lines": _meeting_lines({meeting.pk: meeting}, [row], with_links=True),
-                "attendance": row,
-                "first": meeting,
-                "preferences_url": _preferences_url(),
-                "stop_url": stop_url(user=row.user, topic="meeting_reminders"),
-            },
-            headers=list_headers(user=row.user, topic="meeting_reminders"),
-        )
-        sent += 1
-    return sent
-
-
-def send_presence_nudges(*, now: datetime | None = None) -> int:
-    """A day after a meeting whose presence nobody recorded, its coordinators hear about it."""
-    now = now or timezone.now()
-    meetings = list(
-        Meeting.objects.filter(
-            status=Meeting.Status.SCHEDULED,
-            ends_at__lte=now - NUDGE_AFTER,
-            ends_at__gt=now - NUDGE_UNTIL,
-            attendances__presence=Attendance.Presence.UNRECORDED,
-        )
-        .select_related("campus")
-        .distinct()
-    )
-    if not meetings:
-        return 0
-    coordinators = defaultdict(list)
-    for membership in Membership.objects.filter(
-        campus__in={m.campus_id for m in meetings},
-        role=Membership.Role.COORDINATOR,
-        status=Membership.Status.ACTIVE,
-        user__is_active=True,
-        user__wants_presence_nudges=True,
-    ).select_related("user"):
-        coordinators[membership.campus_id].append(membership.user)
-    keys = {
-        f"meeting:{m.pk}:presence-nudge:{user.pk}": (m, user)
-        for m in meetings
-        for user in coordinators[m.campus_id]
-    }
-    existing = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    sent = 0
-    for key, (meeting, user) in keys.items():
-        if key in existing:
-            continue
-        queue_email(
-            key=key,
-            kind="presence_nudge",
-            to=user.email,
-            user=user,
-            campus=meeting.campus,
-            subject=f"Who came to {meeting.title} on {_local(meeting):%-d %B}?",
-            template="meetings/email/presence_nudge",
-            context={
-                "user": user,
-                "meeting": meeting,
-                "when": when(meeting),
-                "roster_url": absolute_url(
-                    reverse(
-                        "meetings:roster", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk}
-                    )
-                ),
-                "preferences_url": _preferences_url(),
-                "stop_url": stop_url(user=user, topic="presence_nudges"),
-            },
-            headers=list_headers(user=user, topic="presence_nudges"),
-        )
-        sent += 1
-    return sent

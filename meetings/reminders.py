@@ -1,4 +1,13 @@
-"""Gap reminders: a campus should meet at least once a month, in its own time zone.
+"""Every periodic e-mail: what the clock, not an event, causes. Keys make each e-mail exist at
+most once, however often and from however many processes the jobs run.
+
+- Gap reminders (`check_meeting_gaps`, hourly), described below.
+- Campus.reminder_hours_before a meeting starts (`send_meeting_reminders`): those attending or
+  not yet responded, unless they turned reminders off.
+- A day after a meeting whose presence is unrecorded (`send_presence_nudges`): the campus's
+  coordinators.
+
+Gap reminders: a campus should meet at least once a month, in its own time zone.
 
 Month M "has a meeting" when a meeting that is not cancelled starts in M, in the campus's time
 zone. When it has none, the campus's active coordinators hear about it in three stages — from
@@ -24,17 +33,23 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from copractice.mail import absolute_url
-from copractice.outbox import queue_email
 from members.models import Campus, Membership
+from members.preferences import list_headers, stop_url
+from outbox.mail import absolute_url
+from outbox.selectors import existing_keys
+from outbox.services import queue_email
 
-from .models import GapReminder, Meeting
+from .models import Attendance, GapReminder, Meeting
+from .notifications import local_time, meeting_lines, preferences_url, when
 
 logger = logging.getLogger(__name__)
 
 Stage = GapReminder.Stage
 UPCOMING_FROM_DAY = 20
 ESCALATION_FROM_DAY = 15
+REMINDER_LOOKAHEAD = timedelta(days=14)  # the longest reminder_hours_before a campus may set
+NUDGE_AFTER = timedelta(days=1)
+NUDGE_UNTIL = timedelta(days=8)  # after a week, a nudge about an old meeting is noise
 
 
 @dataclass
@@ -191,7 +206,7 @@ def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision
                 "no_coordinator": to_site_admins,
                 "schedule_url": schedule_url,
                 "members_url": members_url,
-                "preferences_url": absolute_url(reverse("members:profile")),
+                "preferences_url": preferences_url(),
             },
         )
     reminder.recipients = len(recipients)
@@ -199,3 +214,126 @@ def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision
     return GapDecision(
         campus, month, stage, "sent", [user.pk for user in recipients], to_site_admins
     )
+
+
+# --- before and after a meeting -----------------------------------------------------------
+def send_meeting_reminders(*, now: datetime | None = None) -> int:
+    """Remind those attending or not yet responded, each campus's lead time before the start.
+
+    A meeting scheduled inside that window gets no reminder: its invitation has just gone out.
+    Three queries plus one write per reminder, however many meetings are ahead.
+    """
+    now = now or timezone.now()
+    candidates = list(
+        Attendance.objects.filter(
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__gt=now,
+            meeting__starts_at__lte=now + REMINDER_LOOKAHEAD,
+            response__in=[Attendance.Response.ATTENDING, Attendance.Response.NO_RESPONSE],
+            user__is_active=True,
+            user__wants_meeting_reminders=True,
+        )
+        .select_related("meeting__campus", "user")
+        .order_by("meeting__starts_at", "user_id")
+    )
+    due = []
+    for row in candidates:
+        meeting = row.meeting
+        window = timedelta(hours=meeting.campus.reminder_hours_before)
+        if (
+            window
+            and meeting.starts_at - window <= now
+            and meeting.created_at < meeting.starts_at - window
+        ):
+            due.append(
+                (
+                    row,
+                    f"meeting:{meeting.pk}:reminder:{meeting.starts_at:%Y%m%dT%H%M}:{row.user_id}",
+                )
+            )
+    existing = existing_keys(key for _, key in due)
+    sent = 0
+    for row, key in due:
+        if key in existing:
+            continue
+        meeting = row.meeting
+        queue_email(
+            key=key,
+            kind="meeting_reminder",
+            to=row.user.email,
+            user=row.user,
+            campus=meeting.campus,
+            subject=f"Reminder: {meeting.title}, {local_time(meeting):%a %-d %B, %H:%M}",
+            template="meetings/email/meeting_reminder",
+            context={
+                "user": row.user,
+                "lines": meeting_lines({meeting.pk: meeting}, [row], with_links=True),
+                "attendance": row,
+                "first": meeting,
+                "preferences_url": preferences_url(),
+                "stop_url": stop_url(user=row.user, topic="meeting_reminders"),
+            },
+            headers=list_headers(user=row.user, topic="meeting_reminders"),
+        )
+        sent += 1
+    return sent
+
+
+def send_presence_nudges(*, now: datetime | None = None) -> int:
+    """A day after a meeting whose presence nobody recorded, its coordinators hear about it."""
+    now = now or timezone.now()
+    meetings = list(
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            ends_at__lte=now - NUDGE_AFTER,
+            ends_at__gt=now - NUDGE_UNTIL,
+            attendances__presence=Attendance.Presence.UNRECORDED,
+        )
+        .select_related("campus")
+        .distinct()
+    )
+    if not meetings:
+        return 0
+    coordinators = defaultdict(list)
+    for membership in Membership.objects.filter(
+        campus__in={m.campus_id for m in meetings},
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+        user__is_active=True,
+        user__wants_presence_nudges=True,
+    ).select_related("user"):
+        coordinators[membership.campus_id].append(membership.user)
+    keys = {
+        f"meeting:{m.pk}:presence-nudge:{user.pk}": (m, user)
+        for m in meetings
+        for user in coordinators[m.campus_id]
+    }
+    existing = existing_keys(keys)
+    sent = 0
+    for key, (meeting, user) in keys.items():
+        if key in existing:
+            continue
+        queue_email(
+            key=key,
+            kind="presence_nudge",
+            to=user.email,
+            user=user,
+            campus=meeting.campus,
+            subject=f"Who came to {meeting.title} on {local_time(meeting):%-d %B}?",
+            template="meetings/email/presence_nudge",
+            context={
+                "user": user,
+                "meeting": meeting,
+                "when": when(meeting),
+                "roster_url": absolute_url(
+                    reverse(
+                        "meetings:roster", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk}
+                    )
+                ),
+                "preferences_url": preferences_url(),
+                "stop_url": stop_url(user=user, topic="presence_nudges"),
+            },
+            headers=list_headers(user=user, topic="presence_nudges"),
+        )
+        sent += 1
+    return sent

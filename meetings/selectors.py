@@ -2,21 +2,20 @@
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
-from copractice.mail import absolute_url
-from members.models import Campus, Membership
+from members.models import Campus, Membership, User
 from members.selectors import VISIBLE_STATUSES
-from training.models import FacilitationOffer
 
-from . import services
 from .models import (
     ActionItem,
     AgendaItem,
     Attendance,
+    CalendarFeed,
+    CaseCollaborationNotes,
     DiscussionSuggestion,
     Meeting,
+    Minutes,
 )
 
 # A year of monthly meetings per page of the past ones.
@@ -188,20 +187,76 @@ def action_items(*, meeting: Meeting) -> list[ActionItem]:
 
 
 def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
-    # No select_related("author"): anonymous ones have none, named ones show it.
+    """Open discussion suggestions, newest first (anonymous ones have no author). One query."""
     return list(
-        DiscussionSuggestion.objects.filter(
-            campus=campus, status=DiscussionSuggestion.Status.OPEN
-        ).select_related("author")
+        DiscussionSuggestion.objects.filter(campus=campus, status=DiscussionSuggestion.Status.OPEN)
+        .select_related("author")
+        .order_by("-submitted_on", "-pk")
     )
 
 
-def open_offers(*, campus: Campus) -> list[FacilitationOffer]:
+# The suggestions page shows a coordinator this many, open ones first.
+SUGGESTIONS_SHOWN = 200
+
+
+def campus_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
+    """A campus's suggestions for its coordinators: open ones first, then those used."""
     return list(
-        FacilitationOffer.objects.filter(
-            campus=campus, status=FacilitationOffer.Status.OPEN
-        ).select_related("topic", "user")
+        DiscussionSuggestion.objects.filter(campus=campus).select_related("author", "used_in")[
+            :SUGGESTIONS_SHOWN
+        ]
     )
+
+
+def own_suggestions(*, campus: Campus, user: User) -> list[DiscussionSuggestion]:
+    """What a person suggested under their name (anonymous ones cannot be told apart)."""
+    return list(DiscussionSuggestion.objects.filter(campus=campus, author=user))
+
+
+def next_scheduled_meeting(*, campus: Campus) -> Meeting | None:
+    return (
+        meetings_for(campus=campus)
+        .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def own_attendance(*, meeting: Meeting, user: User) -> Attendance | None:
+    """The person's attendance row for the meeting: None when they are not expected at it."""
+    return Attendance.objects.filter(meeting=meeting, user=user).first()
+
+
+def attendance_ids(*, meeting: Meeting) -> list[int]:
+    return list(meeting.attendances.values_list("pk", flat=True))
+
+
+def expected_count(*, meeting: Meeting) -> int:
+    return meeting.attendances.count()
+
+
+def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.agenda_items.select_related("topic", "facilitator").order_by("position"))
+
+
+def minutes_for(*, meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("updated_by").first()
+
+
+def case_notes_for(*, meeting: Meeting) -> CaseCollaborationNotes | None:
+    """Only for those `can_read_case_notes` allows."""
+    return CaseCollaborationNotes.objects.filter(meeting=meeting).first()
+
+
+def calendar_feed(*, user: User) -> CalendarFeed | None:
+    """The person's calendar feed, if they have asked for one."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_for_token(*, token: str) -> CalendarFeed | None:
+    """The feed a secret address stands for, if it is still valid and its owner active."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return feed if feed is not None and feed.user.is_active else None
 
 
 def active_people(*, campus: Campus):
@@ -229,17 +284,3 @@ def feed_meetings(*, user) -> list[Meeting]:
         .order_by("starts_at")
         .distinct()
     )
-
-
-def respond_url(*, attendance: Attendance, response: str) -> str:
-    """An absolute one-click link for e-mails (the notifications issue): signed, bound to this
-    person, this meeting and this answer, expiring after 30 days or when the meeting starts."""
-    token = services.respond_token(attendance=attendance, response=response)
-    return absolute_url(reverse("meetings:respond_link", kwargs={"token": token}))
-
-
-def respond_urls(*, attendance: Attendance) -> dict[str, str]:
-    return {
-        response: respond_url(attendance=attendance, response=response)
-        for response in (Attendance.Response.ATTENDING, Attendance.Response.NOT_ATTENDING)
-    }

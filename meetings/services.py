@@ -1,46 +1,46 @@
-"""Writes for meetings: scheduling, agenda, responses, presence, minutes, suggestions, feeds.
+"""Writes for meetings: scheduling, agenda, responses, presence, suggestions, calendar feeds
+(minutes and action items: meetings.minutes).
 
-Every function is one transaction, takes keyword arguments and raises ValidationError with a
-message meant for the person who asked; when it raises, nothing has changed.
+Every service is one transaction, takes keyword arguments and raises ValidationError with a
+message meant for the person who asked; when it raises, nothing has changed. The helpers above
+the services (authored, lock_meeting, claim_version, StaleEdit) serve meetings.minutes too.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
 from dateutil import rrule as dateutil_rrule
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from members.models import Campus, Membership
+from members.forms import error_text
+from members.models import Campus, Membership, User
+from members.selectors import is_active_member, membership_for
 from members.validators import (
     DATE_RANGE_MESSAGE,
     EARLIEST_DATE,
     LATEST_DATE,
     validate_date_in_range,
 )
-from training.models import FacilitationOffer, Topic
+from training.models import Topic
+from training.services import reopen_offer, use_offer
 
 from . import notifications
 from .models import (
-    ActionItem,
     AgendaItem,
     Attendance,
     CalendarFeed,
-    CaseCollaborationNotes,
     DiscussionSuggestion,
     Meeting,
     MeetingSeries,
-    Minutes,
     new_feed_token,
 )
+from .respond_links import RespondLinkError, attendance_for_token
 
 MAX_SERIES_OCCURRENCES = 60
-RESPOND_SALT = "meetings.respond"
-RESPOND_LINK_MAX_AGE = dt.timedelta(days=30)
 
 # The guidance's parts of a meeting, in order: what a new meeting's agenda starts with.
 GUIDANCE_AGENDA = [
@@ -60,11 +60,45 @@ AGENDA_PREVIOUS = "previous"
 AGENDA_EMPTY = "empty"
 
 
-def _by(obj, by):
+def authored(obj, by: User | None):
     """Record `by` as the author of the history row this save writes (outside a request too)."""
     if by is not None:
         obj._history_user = by
     return obj
+
+
+def lock_meeting(meeting: Meeting) -> Meeting:
+    """The meeting, locked until the transaction ends: one change to it at a time."""
+    return Meeting.objects.select_for_update().select_related("campus").get(pk=meeting.pk)
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved first. Carries what is saved now (`current`; None when it was never
+    written) so that the page can show it beside what the person typed."""
+
+    def __init__(self, current, *, what="a change to this meeting", compare_with="details"):
+        self.current = current
+        super().__init__(
+            f"Someone else saved {what} after you opened the page, so your changes were not "
+            "saved. They are still in the form below: compare them with the current "
+            f"{compare_with} and save again."
+        )
+
+
+def claim_version(obj, version: int, **stale):
+    """Optimistic concurrency: the first save from a given version wins; a later one raises
+    StaleEdit (`stale` words its message). Version 0 stands for a row not yet written.
+
+    The conditional UPDATE also locks the row until the transaction ends."""
+    model = type(obj)
+    if obj.pk is None:
+        if version != 0:
+            raise StaleEdit(None, **stale)
+        return obj
+    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleEdit(model.objects.get(pk=obj.pk), **stale)
+    return model.objects.get(pk=obj.pk)
 
 
 # --- time ----------------------------------------------------------------------------------
@@ -105,7 +139,7 @@ def _check_times(*, campus: Campus, starts_at: dt.datetime, ends_at: dt.datetime
 
 
 # --- attendance rows -----------------------------------------------------------------------
-def _create_attendance(*, meetings: list[Meeting], user_ids: list[int], by) -> None:
+def _create_attendance(*, meetings: list[Meeting], user_ids: list[int], by: User | None) -> None:
     rows = [Attendance(meeting=m, user_id=uid) for m in meetings for uid in user_ids]
     if rows:
         bulk_create_with_history(rows, Attendance, default_user=by)
@@ -165,7 +199,9 @@ def _previous_meeting(*, campus: Campus, before: dt.datetime, exclude_pk=None) -
     return queryset.filter(agenda_items__isnull=False).order_by("-starts_at").first()
 
 
-def _initial_agenda(*, meeting: Meeting, agenda: str, previous: Meeting | None, by=None) -> None:
+def _initial_agenda(
+    *, meeting: Meeting, agenda: str, previous: Meeting | None, by: User | None = None
+) -> None:
     if agenda == AGENDA_EMPTY:
         return
     if agenda == AGENDA_PREVIOUS and previous is not None:
@@ -199,7 +235,7 @@ def _check_agenda_choice(*, campus: Campus, agenda: str, before: dt.datetime):
 
 
 def _new_meeting(
-    *, campus, series, title, description, starts_at, ends_at, location, online_link, by
+    *, campus, series, title, description, starts_at, ends_at, location, online_link, by: User
 ):
     meeting = Meeting(
         campus=campus,
@@ -215,7 +251,7 @@ def _new_meeting(
     )
     _check_place(meeting)
     meeting.full_clean()
-    _by(meeting, by).save()
+    authored(meeting, by).save()
     return meeting
 
 
@@ -235,7 +271,7 @@ def schedule_meeting(
     location: str = "",
     online_link: str = "",
     agenda: str = AGENDA_GUIDANCE,
-    by,
+    by: User,
 ) -> Meeting:
     """Schedule one meeting; every active member of the campus is expected at it."""
     _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at)
@@ -315,7 +351,7 @@ def schedule_series(
     location: str = "",
     online_link: str = "",
     agenda: str = AGENDA_GUIDANCE,
-    by,
+    by: User,
 ) -> list[Meeting]:
     """Schedule every occurrence of a recurrence as its own meeting (future occurrences only)."""
     if recurrence.frequency not in ("weekly", "monthly"):
@@ -375,31 +411,6 @@ def schedule_series(
     return meetings
 
 
-def _claim_version(meeting: Meeting, version: int) -> Meeting:
-    """Optimistic concurrency: the first save from a given version wins; later ones are refused.
-
-    The conditional UPDATE also locks the row until the transaction ends."""
-    claimed = Meeting.objects.filter(pk=meeting.pk, version=version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        current = Meeting.objects.get(pk=meeting.pk)
-        raise StaleEdit(current)
-    return Meeting.objects.get(pk=meeting.pk)
-
-
-class StaleEdit(ValidationError):
-    """Someone else saved first. Carries the current state so the page can show it."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            "Someone else saved a change to this meeting after you opened the page, so your "
-            "changes were not saved. They are still in the form below: compare them with the "
-            "current details and save again."
-        )
-
-
 @transaction.atomic
 def update_meeting(
     *,
@@ -412,7 +423,7 @@ def update_meeting(
     location: str,
     online_link: str,
     scope: str = "this",
-    by,
+    by: User,
 ) -> list[Meeting]:
     """Change a meeting ("this") or it and the following ones of its series ("following").
 
@@ -424,7 +435,7 @@ def update_meeting(
     if scope == "following" and meeting.series_id is None:
         raise ValidationError({"scope": "This meeting is not part of a series."})
     campus = meeting.campus
-    current = _claim_version(meeting, version)
+    current = claim_version(meeting, version)
     if current.is_cancelled:
         raise ValidationError("This meeting was cancelled; it can no longer be changed.")
     time_changed = (starts_at, ends_at) != (current.starts_at, current.ends_at)
@@ -480,7 +491,7 @@ def update_meeting(
             target.version += 1
         _check_place(target)
         target.full_clean()
-        _by(target, by).save()
+        authored(target, by).save()
         if moved:
             _ask_to_respond_again(meeting=target, by=by)
     if changed:
@@ -488,7 +499,7 @@ def update_meeting(
     return targets
 
 
-def _ask_to_respond_again(*, meeting: Meeting, by) -> None:
+def _ask_to_respond_again(*, meeting: Meeting, by: User) -> None:
     rows = list(meeting.attendances.exclude(response=Attendance.Response.NO_RESPONSE))
     for row in rows:
         row.response = Attendance.Response.NO_RESPONSE
@@ -505,7 +516,9 @@ def _ask_to_respond_again(*, meeting: Meeting, by) -> None:
 
 
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, reason: str, scope: str = "this", by) -> list[Meeting]:
+def cancel_meeting(
+    *, meeting: Meeting, reason: str, scope: str = "this", by: User
+) -> list[Meeting]:
     """Cancel a meeting ("this") or it and the following ones of its series ("following"), with
     a reason; the meetings, their agendas and their responses stay on record. Returns the
     meetings cancelled, the one asked for first."""
@@ -540,25 +553,16 @@ def cancel_meeting(*, meeting: Meeting, reason: str, scope: str = "this", by) ->
         target.sequence += 1
         target.version += 1
         target.full_clean()
-        _by(target, by).save()
+        authored(target, by).save()
     notifications.notify_cancelled(meetings=targets)
     return targets
 
 
 # --- agenda --------------------------------------------------------------------------------
-def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("campus").get(pk=meeting.pk)
-
-
-def _check_facilitator(*, campus: Campus, facilitator) -> None:
-    if facilitator is None:
-        return
-    if not Membership.objects.filter(
-        campus=campus, user=facilitator, status=Membership.Status.ACTIVE
-    ).exists():
-        raise ValidationError(
-            {"facilitator": f"{facilitator} is not an active member of {campus}."}
-        )
+def check_active_member(*, field: str, user: User | None, campus: Campus) -> None:
+    """Refuse, on `field`, someone who is not an active member of the campus."""
+    if user is not None and not is_active_member(user=user, campus=campus):
+        raise ValidationError({field: f"{user} is not an active member of {campus}."})
 
 
 @transaction.atomic
@@ -571,37 +575,24 @@ def add_agenda_item(
     duration_minutes: int | None = None,
     topic: Topic | None = None,
     facilitator=None,
-    by,
+    by: User,
 ) -> AgendaItem:
     """Add an item at the end. A training item's facilitator uses up their open offer to lead
     that topic on this campus, if they made one."""
-    meeting = _lock_meeting(meeting)
+    meeting = lock_meeting(meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled; its agenda can no longer change.")
     if topic is not None and kind != AgendaItem.Kind.TRAINING:
         raise ValidationError({"topic": "Only a training item has a catalogue topic."})
     if topic is not None and topic.is_archived:
         raise ValidationError({"topic": f"“{topic}” is archived; choose a current topic."})
-    _check_facilitator(campus=meeting.campus, facilitator=facilitator)
+    check_active_member(field="facilitator", user=facilitator, campus=meeting.campus)
     title = title.strip() or (topic.title if topic else "")
     if not title:
         raise ValidationError({"title": "Give the item a title (or pick a topic)."})
     offer = None
     if topic is not None and facilitator is not None:
-        offer = (
-            FacilitationOffer.objects.select_for_update()
-            .filter(
-                topic=topic,
-                campus=meeting.campus,
-                user=facilitator,
-                status=FacilitationOffer.Status.OPEN,
-            )
-            .first()
-        )
-        if offer is not None:
-            offer.status = FacilitationOffer.Status.USED
-            offer.closed_at = timezone.now()
-            offer.save(update_fields=["status", "closed_at"])
+        offer = use_offer(topic=topic, campus=meeting.campus, user=facilitator)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(
         meeting=meeting,
@@ -615,14 +606,14 @@ def add_agenda_item(
         facilitation_offer=offer,
     )
     item.full_clean()
-    _by(item, by).save()
+    authored(item, by).save()
     return item
 
 
 @transaction.atomic
-def move_agenda_item(*, item: AgendaItem, direction: str, by) -> AgendaItem:
+def move_agenda_item(*, item: AgendaItem, direction: str, by: User) -> AgendaItem:
     """Swap an item with its neighbour above ("up") or below ("down")."""
-    meeting = _lock_meeting(item.meeting)
+    meeting = lock_meeting(item.meeting)
     item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
     if direction not in ("up", "down"):
         raise ValidationError("Move an item up or down.")
@@ -636,8 +627,8 @@ def move_agenda_item(*, item: AgendaItem, direction: str, by) -> AgendaItem:
         return item  # already first or last: nothing to do
     mine, theirs = item.position, neighbour.position
     # Position 0 is never used by an item; it keeps (meeting, position) unique during the swap.
-    _by(item, by)
-    _by(neighbour, by)
+    authored(item, by)
+    authored(neighbour, by)
     item.position = 0
     item.save(update_fields=["position"])
     neighbour.position = mine
@@ -648,27 +639,18 @@ def move_agenda_item(*, item: AgendaItem, direction: str, by) -> AgendaItem:
 
 
 @transaction.atomic
-def remove_agenda_item(*, item: AgendaItem, by) -> None:
+def remove_agenda_item(*, item: AgendaItem, by: User) -> None:
     """Remove an item; the ones after it move up. A facilitation offer it used is open again."""
-    meeting = _lock_meeting(item.meeting)
+    meeting = lock_meeting(item.meeting)
     item = AgendaItem.objects.select_related("facilitation_offer").get(pk=item.pk, meeting=meeting)
     offer = item.facilitation_offer
     position = item.position
-    _by(item, by).delete()
+    authored(item, by).delete()
     if offer is not None and not offer.agenda_items.exists():
-        already_open = FacilitationOffer.objects.filter(
-            topic_id=offer.topic_id,
-            campus_id=offer.campus_id,
-            user_id=offer.user_id,
-            status=FacilitationOffer.Status.OPEN,
-        ).exists()
-        if not already_open:
-            offer.status = FacilitationOffer.Status.OPEN
-            offer.closed_at = None
-            offer.save(update_fields=["status", "closed_at"])
+        reopen_offer(offer=offer)
     for later in meeting.agenda_items.filter(position__gt=position).order_by("position"):
         later.position -= 1
-        _by(later, by).save(update_fields=["position"])
+        authored(later, by).save(update_fields=["position"])
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -703,56 +685,13 @@ def respond(*, attendance: Attendance, response: str, note: str = "") -> Attenda
     return attendance
 
 
-def respond_token(*, attendance: Attendance, response: str) -> str:
-    """A signed token for a one-click respond link: this attendance, this person, this answer."""
-    return signing.dumps(
-        {"a": attendance.pk, "u": attendance.user_id, "r": response}, salt=RESPOND_SALT
-    )
-
-
-class RespondLinkError(Exception):
-    """A one-click link that cannot be used; the message says why."""
-
-
-def attendance_for_token(token: str) -> tuple[Attendance, str]:
-    """The attendance and response a one-click link stands for, if it is still valid."""
-    try:
-        data = signing.loads(token, salt=RESPOND_SALT, max_age=RESPOND_LINK_MAX_AGE.total_seconds())
-    except signing.SignatureExpired:
-        raise RespondLinkError(
-            "This link has expired. Log in to respond from the meeting's page."
-        ) from None
-    except signing.BadSignature:
-        raise RespondLinkError(
-            "This link is not valid. Use the link exactly as it arrived, or log in to respond."
-        ) from None
-    attendance = (
-        Attendance.objects.select_related("meeting__campus", "user")
-        .filter(pk=data.get("a"), user_id=data.get("u"))
-        .first()
-    )
-    if attendance is None or data.get("r") not in (
-        Attendance.Response.ATTENDING,
-        Attendance.Response.NOT_ATTENDING,
-    ):
-        raise RespondLinkError("This link is no longer valid. Log in to respond.")
-    if not attendance.user.is_active:
-        raise RespondLinkError(
-            "This link belongs to an account that is closed, so it no longer records answers. "
-            "Ask your coordinator if that is a mistake."
-        )
-    if attendance.meeting.starts_at <= timezone.now():
-        raise RespondLinkError("This meeting has already started, so responses are closed.")
-    return attendance, data["r"]
-
-
 @transaction.atomic
 def respond_with_token(*, token: str, note: str = "") -> Attendance:
     attendance, response = attendance_for_token(token)
     try:
         return respond(attendance=attendance, response=response, note=note)
     except ValidationError as error:
-        raise RespondLinkError(" ".join(error.messages)) from None
+        raise RespondLinkError(error_text(error)) from None
 
 
 # --- presence ------------------------------------------------------------------------------
@@ -767,10 +706,10 @@ def _check_presence_time(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def record_presence(*, meeting: Meeting, presences: dict[int, str], by) -> int:
+def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) -> int:
     """Record presence for many people at once: {attendance id: presence}. Returns how many
     rows changed. Unknown ids or values are refused before anything is written."""
-    meeting = _lock_meeting(meeting)
+    meeting = lock_meeting(meeting)
     _check_presence_time(meeting)
     valid = set(Attendance.Presence.values)
     if any(value not in valid for value in presences.values()):
@@ -798,10 +737,10 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by) -> int:
 
 
 @transaction.atomic
-def mark_confirmed_present(*, meeting: Meeting, by) -> int:
+def mark_confirmed_present(*, meeting: Meeting, by: User) -> int:
     """The shortcut: everyone who said they would come, and whose presence is not yet
     recorded, was present."""
-    meeting = _lock_meeting(meeting)
+    meeting = lock_meeting(meeting)
     _check_presence_time(meeting)
     pending = meeting.attendances.filter(
         response=Attendance.Response.ATTENDING, presence=Attendance.Presence.UNRECORDED
@@ -813,119 +752,14 @@ def mark_confirmed_present(*, meeting: Meeting, by) -> int:
     )
 
 
-# --- minutes -------------------------------------------------------------------------------
-MINUTES_FIELDS = [
-    "going_well",
-    "proving_difficult",
-    "ideas_for_improving",
-    "administrative_updates",
-]
-
-
-class StaleMinutes(ValidationError):
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            "Someone else saved these minutes after you opened the page, so your changes were "
-            "not saved. They are still in the form below: compare them with the current "
-            "minutes and save again."
-        )
-
-
-def _claim(model, obj, version, stale_error):
-    if obj.pk is None:
-        if version != 0:
-            raise stale_error(None)
-        return obj
-    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
-    if not claimed:
-        raise stale_error(model.objects.get(pk=obj.pk))
-    return model.objects.get(pk=obj.pk)
-
-
-@transaction.atomic
-def save_minutes(*, meeting: Meeting, version: int, by, **texts) -> Minutes:
-    """Write or change the minutes. `version` is 0 for minutes not yet written."""
-    meeting = _lock_meeting(meeting)
-    unknown = set(texts) - set(MINUTES_FIELDS)
-    if unknown:
-        raise ValueError(f"Unknown minutes fields: {sorted(unknown)}")
-    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
-    minutes = _claim(Minutes, minutes, version, StaleMinutes)
-    for name, value in texts.items():
-        setattr(minutes, name, value.strip())
-    minutes.updated_by = by
-    minutes.full_clean()
-    _by(minutes, by).save()
-    return minutes
-
-
-class StaleCaseNotes(ValidationError):
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            "Someone else saved the case-collaboration notes after you opened the page, so "
-            "your changes were not saved. They are still in the form below: compare and save "
-            "again."
-        )
-
-
-@transaction.atomic
-def save_case_notes(*, meeting: Meeting, version: int, text: str, by) -> CaseCollaborationNotes:
-    meeting = _lock_meeting(meeting)
-    notes = CaseCollaborationNotes.objects.filter(
-        meeting=meeting
-    ).first() or CaseCollaborationNotes(meeting=meeting)
-    notes = _claim(CaseCollaborationNotes, notes, version, StaleCaseNotes)
-    notes.text = text.strip()
-    notes.updated_by = by
-    notes.full_clean()
-    _by(notes, by).save()
-    return notes
-
-
-def _check_owner(*, meeting: Meeting, owner) -> None:
-    if (
-        owner is not None
-        and not Membership.objects.filter(
-            campus_id=meeting.campus_id, user=owner, status=Membership.Status.ACTIVE
-        ).exists()
-    ):
-        raise ValidationError({"owner": f"{owner} is not an active member of {meeting.campus}."})
-
-
-@transaction.atomic
-def add_action_item(
-    *, meeting: Meeting, text: str, owner=None, due_on: dt.date | None = None, by
-) -> ActionItem:
-    meeting = _lock_meeting(meeting)
-    _check_owner(meeting=meeting, owner=owner)
-    item = ActionItem(meeting=meeting, text=text.strip(), owner=owner, due_on=due_on)
-    item.full_clean()
-    _by(item, by).save()
-    return item
-
-
-@transaction.atomic
-def set_action_item_done(*, item: ActionItem, done: bool, by) -> ActionItem:
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if item.done == done:
-        return item
-    item.done = done
-    item.done_at = timezone.now() if done else None
-    item.full_clean()
-    _by(item, by).save()
-    return item
-
-
 # --- discussion suggestions ----------------------------------------------------------------
 @transaction.atomic
-def suggest(*, campus: Campus, kind: str, text: str, anonymous: bool, by) -> DiscussionSuggestion:
+def suggest(
+    *, campus: Campus, kind: str, text: str, anonymous: bool, by: User
+) -> DiscussionSuggestion:
     """A member suggests something for the next meeting. When anonymous, the author is not
     stored at all (the model keeps no history either)."""
-    if not Membership.objects.filter(
-        campus=campus, user=by, status__in=[Membership.Status.ACTIVE, Membership.Status.ON_LEAVE]
-    ).exists():
+    if membership_for(user=by, campus=campus) is None:
         raise ValidationError(f"Only members of {campus} can make suggestions.")
     suggestion = DiscussionSuggestion(
         campus=campus,
@@ -959,13 +793,13 @@ def mark_suggestion_used(
 
 # --- calendar feed -------------------------------------------------------------------------
 @transaction.atomic
-def calendar_feed_for(*, user) -> CalendarFeed:
+def calendar_feed_for(*, user: User) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
 @transaction.atomic
-def reset_calendar_feed(*, user) -> CalendarFeed:
+def reset_calendar_feed(*, user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     feed.token = new_feed_token()

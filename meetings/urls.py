@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import minutes_views, views
 
 app_name = "meetings"
 
@@ -38,10 +38,10 @@ urlpatterns = [
         views.ConfirmedPresentView.as_view(),
         name="roster_confirmed_present",
     ),
-    path(f"{M}<int:pk>/minutes/", views.MinutesView.as_view(), name="minutes"),
+    path(f"{M}<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="minutes"),
     path(
         f"{M}<int:pk>/minutes/actions/<int:item>/done/",
-        views.ActionItemToggleView.as_view(),
+        minutes_views.ActionItemToggleView.as_view(),
         name="action_item_done",
     ),
     path(f"{M}<int:pk>/meeting.ics", views.MeetingIcsView.as_view(), name="meeting_ics"),

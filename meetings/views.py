@@ -6,29 +6,24 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from copractice.mail import absolute_url
 from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequiredMixin
-from members.forms import PageForm
+from members.forms import PageForm, add_service_error, error_text
+from outbox.mail import absolute_url
+from training.selectors import open_offers
 
 from . import calendar, selectors, services
 from .forms import (
     PRESENCE_CHOICES,
-    ActionItemDoneForm,
-    ActionItemForm,
     AgendaItemForm,
     AgendaMoveForm,
     CancelForm,
-    CaseNotesForm,
     MeetingCreateForm,
     MeetingEditForm,
-    MinutesForm,
-    MinutesPartForm,
     PresenceForm,
     RespondForm,
     RespondFromForm,
@@ -36,19 +31,9 @@ from .forms import (
     SeriesForm,
     SuggestionForm,
     SuggestionUseForm,
-    add_service_error,
-    errors_as_text,
 )
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    CalendarFeed,
-    CaseCollaborationNotes,
-    DiscussionSuggestion,
-    Meeting,
-    Minutes,
-)
+from .models import AgendaItem, DiscussionSuggestion, Meeting
+from .respond_links import RespondLinkError, attendance_for_token
 
 
 class MeetingMixin:
@@ -130,7 +115,7 @@ class MeetingCreateView(CoordinatorRequiredMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        expected = meeting.attendances.count()
+        expected = selectors.expected_count(meeting=meeting)
         messages.success(
             self.request, f"Scheduled “{meeting.title}”; {expected} people are expected."
         )
@@ -220,8 +205,12 @@ class MeetingEditView(CoordinatorRequiredMixin, MeetingMixin, FormView):
         data["version"] = stale.current.version
         fresh = self.get_form_class()(data=data, **self._kwargs_without_data())
         fresh.is_valid()
-        fresh.add_error(None, stale)
-        current = Meeting.objects.select_related("campus").get(pk=stale.current.pk)
+        add_service_error(fresh, stale)
+        current = (
+            selectors.meetings_for(campus=self.campus)
+            .select_related("campus")
+            .get(pk=stale.current.pk)
+        )
         return self.render_to_response(self.get_context_data(form=fresh, current=current))
 
     def _kwargs_without_data(self):
@@ -273,10 +262,8 @@ class AgendaView(CoordinatorRequiredMixin, MeetingMixin, FormView):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
         context.update(
-            items=list(
-                meeting.agenda_items.select_related("topic", "facilitator").order_by("position")
-            ),
-            offers=selectors.open_offers(campus=self.campus),
+            items=selectors.agenda_items(meeting=meeting),
+            offers=list(open_offers(campus=self.campus)),
             suggestions=selectors.open_suggestions(campus=self.campus),
         )
         return context
@@ -319,13 +306,13 @@ class AgendaItemActionView(CoordinatorRequiredMixin, MeetingMixin, View):
             else:
                 form = AgendaMoveForm(request.POST)
                 if not form.is_valid():
-                    messages.error(request, errors_as_text(form))
+                    messages.error(request, error_text(form))
                     return back
                 services.move_agenda_item(
                     item=item, direction=form.cleaned_data["direction"], by=request.user
                 )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         return back
 
 
@@ -335,7 +322,7 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        attendance = Attendance.objects.filter(meeting=meeting, user=request.user).first()
+        attendance = selectors.own_attendance(meeting=meeting, user=request.user)
         # Back to where the person answered: the list, their own page or the meeting page.
         back = RespondFromForm(request.POST).back_to()
         target = redirect(back, campus=self.campus.slug) if back else redirect(meeting)
@@ -348,7 +335,7 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
             return target
         form = RespondForm(request.POST)
         if not form.is_valid():
-            messages.error(request, errors_as_text(form))
+            messages.error(request, error_text(form))
             return target
         try:
             attendance = services.respond(
@@ -357,7 +344,7 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return target
         messages.success(
             request,
@@ -374,8 +361,8 @@ class RespondLinkView(View):
 
     def get(self, request, token):
         try:
-            attendance, response = services.attendance_for_token(token)
-        except services.RespondLinkError as error:
+            attendance, response = attendance_for_token(token)
+        except RespondLinkError as error:
             return self.invalid(error)
         form = RespondLinkForm(initial={"note": attendance.response_note})
         return self.page(attendance, response, form)
@@ -384,13 +371,13 @@ class RespondLinkView(View):
         form = RespondLinkForm(request.POST)
         if not form.is_valid():
             try:
-                attendance, response = services.attendance_for_token(token)
-            except services.RespondLinkError as error:
+                attendance, response = attendance_for_token(token)
+            except RespondLinkError as error:
                 return self.invalid(error)
             return self.page(attendance, response, form, status=400)
         try:
             attendance = services.respond_with_token(token=token, note=form.cleaned_data["note"])
-        except services.RespondLinkError as error:
+        except RespondLinkError as error:
             return self.invalid(error)
         return render(
             request,
@@ -436,17 +423,17 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
         back = redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         form = PresenceForm(
             request.POST,
-            attendance_ids=meeting.attendances.values_list("pk", flat=True),
+            attendance_ids=selectors.attendance_ids(meeting=meeting),
         )
         if not form.is_valid():
-            messages.error(request, errors_as_text(form))
+            messages.error(request, error_text(form))
             return back
         try:
             changed = services.record_presence(
                 meeting=meeting, presences=form.presences(), by=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return back
         messages.success(request, f"Saved presence ({changed} changed).")
         return back
@@ -460,7 +447,7 @@ class ConfirmedPresentView(CoordinatorRequiredMixin, MeetingMixin, View):
         try:
             changed = services.mark_confirmed_present(meeting=meeting, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"Marked {changed} people who had confirmed as present.")
         return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
@@ -475,175 +462,6 @@ class HistoryView(MemberRequiredMixin, TemplateView):
         return context
 
 
-# --- minutes -------------------------------------------------------------------------------
-@method_decorator(never_cache, name="dispatch")
-class MinutesView(CampusMixin, MeetingMixin, TemplateView):
-    """Everyone on the campus reads the minutes; case-collaboration notes only the campus's
-    coordinators and those recorded present. Coordinators edit here too. Never cached."""
-
-    template_name = "meetings/minutes_detail.html"
-
-    def _minutes(self):
-        return (
-            Minutes.objects.filter(meeting=self.get_meeting()).select_related("updated_by").first()
-        )
-
-    def can_read_case_notes(self):
-        return selectors.can_read_case_notes(
-            user=self.request.user, meeting=self.get_meeting(), membership=self.membership
-        )
-
-    def _people(self):
-        return selectors.active_people(campus=self.campus)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        meeting = self.get_meeting()
-        minutes = self._minutes()
-        case_notes = None
-        can_read_notes = self.can_read_case_notes()
-        if can_read_notes:
-            case_notes = CaseCollaborationNotes.objects.filter(meeting=meeting).first()
-        context.update(
-            minutes=minutes,
-            can_read_case_notes=can_read_notes,
-            case_notes=case_notes,
-            action_items=selectors.action_items(meeting=meeting),
-        )
-        if self.is_coordinator:
-            context.setdefault(
-                "minutes_form",
-                MinutesForm(
-                    initial={
-                        "version": minutes.version if minutes else 0,
-                        **{f: getattr(minutes, f) for f in services.MINUTES_FIELDS if minutes},
-                    },
-                    prefix="minutes",
-                ),
-            )
-            context.setdefault(
-                "action_form", ActionItemForm(people=self._people(), prefix="action")
-            )
-        if self.is_coordinator and can_read_notes:
-            context.setdefault(
-                "case_notes_form",
-                CaseNotesForm(
-                    initial={
-                        "version": case_notes.version if case_notes else 0,
-                        "text": case_notes.text if case_notes else "",
-                    },
-                    prefix="case",
-                ),
-            )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if not self.is_coordinator:
-            raise PermissionDenied("Only this campus's coordinators can write minutes.")
-        part = MinutesPartForm(request.POST)
-        if not part.is_valid():
-            messages.error(request, "Nothing to save.")
-            return self._back()
-        handler = {
-            "minutes": self._save_minutes,
-            "case_notes": self._save_case_notes,
-            "action_item": self._add_action_item,
-        }[part.cleaned_data["form"]]
-        return handler()
-
-    def _back(self):
-        return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)
-
-    def _save_minutes(self):
-        form = MinutesForm(self.request.POST, prefix="minutes")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.save_minutes(
-                    meeting=self.get_meeting(),
-                    version=data["version"],
-                    by=self.request.user,
-                    **{f: data[f] for f in services.MINUTES_FIELDS},
-                )
-            except services.StaleMinutes as stale:
-                form = self._refreshed(MinutesForm, "minutes", stale)
-                return self.render_to_response(
-                    self.get_context_data(minutes_form=form, stale_minutes=stale.current)
-                )
-            messages.success(self.request, "Saved the minutes.")
-            return self._back()
-        return self.render_to_response(self.get_context_data(minutes_form=form))
-
-    def _save_case_notes(self):
-        if not self.can_read_case_notes():
-            raise PermissionDenied("Only this campus's coordinators can write these notes.")
-        form = CaseNotesForm(self.request.POST, prefix="case")
-        if form.is_valid():
-            try:
-                services.save_case_notes(
-                    meeting=self.get_meeting(),
-                    version=form.cleaned_data["version"],
-                    text=form.cleaned_data["text"],
-                    by=self.request.user,
-                )
-            except services.StaleCaseNotes as stale:
-                form = self._refreshed(CaseNotesForm, "case", stale)
-                return self.render_to_response(
-                    self.get_context_data(case_notes_form=form, stale_case_notes=True)
-                )
-            messages.success(self.request, "Saved the case-collaboration notes.")
-            return self._back()
-        return self.render_to_response(self.get_context_data(case_notes_form=form))
-
-    def _refreshed(self, form_class, prefix, stale):
-        data = self.request.POST.copy()
-        data[f"{prefix}-version"] = stale.current.version if stale.current else 0
-        form = form_class(data, prefix=prefix)
-        form.is_valid()
-        form.add_error(None, stale)
-        return form
-
-    def _add_action_item(self):
-        form = ActionItemForm(self.request.POST, people=self._people(), prefix="action")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_action_item(
-                    meeting=self.get_meeting(),
-                    text=data["text"],
-                    owner=data["owner"],
-                    due_on=data["due_on"],
-                    by=self.request.user,
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(self.request, "Added the action item.")
-                return self._back()
-        return self.render_to_response(self.get_context_data(action_form=form))
-
-
-class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
-        back = redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
-        form = ActionItemDoneForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, errors_as_text(form))
-            return back
-        done = form.cleaned_data["done"]
-        try:
-            services.set_action_item_done(item=item, done=done, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return back
-        messages.success(request, f"Marked “{item.text}” as {'done' if done else 'not done'}.")
-        return back
-
-
 # --- suggestions ---------------------------------------------------------------------------
 class SuggestionListView(CampusMixin, FormView):
     """Members suggest; coordinators see what is open and what was used."""
@@ -654,20 +472,11 @@ class SuggestionListView(CampusMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.is_coordinator:
-            context["suggestions"] = list(
-                DiscussionSuggestion.objects.filter(campus=self.campus).select_related(
-                    "author", "used_in"
-                )[:200]
-            )
-            context["next_meeting"] = (
-                selectors.meetings_for(campus=self.campus)
-                .filter(status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now())
-                .order_by("starts_at")
-                .first()
-            )
+            context["suggestions"] = selectors.campus_suggestions(campus=self.campus)
+            context["next_meeting"] = selectors.next_scheduled_meeting(campus=self.campus)
         elif self.membership is not None:
-            context["own_suggestions"] = list(
-                DiscussionSuggestion.objects.filter(campus=self.campus, author=self.request.user)
+            context["own_suggestions"] = selectors.own_suggestions(
+                campus=self.campus, user=self.request.user
             )
         return context
 
@@ -704,13 +513,13 @@ class SuggestionUseView(CoordinatorRequiredMixin, View):
         suggestion = get_object_or_404(DiscussionSuggestion, campus=self.campus, pk=kwargs["pk"])
         form = SuggestionUseForm(request.POST, campus=self.campus)
         if not form.is_valid():
-            messages.error(request, errors_as_text(form))
+            messages.error(request, error_text(form))
             return redirect("meetings:suggestion_list", campus=self.campus.slug)
         meeting = form.cleaned_data["meeting"]
         try:
             services.mark_suggestion_used(suggestion=suggestion, meeting=meeting, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Marked the suggestion used.")
         if meeting is not None:
@@ -722,7 +531,7 @@ class SuggestionUseView(CoordinatorRequiredMixin, View):
 class MeetingIcsView(CampusMixin, MeetingMixin, View):
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        own = Attendance.objects.filter(meeting=meeting, user=request.user).first()
+        own = selectors.own_attendance(meeting=meeting, user=request.user)
         body = calendar.meeting_calendar(meeting=meeting, attendance=own)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -730,34 +539,45 @@ class MeetingIcsView(CampusMixin, MeetingMixin, View):
 
 
 class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
+    """The person's private calendar address, once they have asked for one (a GET writes
+    nothing: the button that asks posts to CalendarFeedResetView)."""
+
     template_name = "meetings/calendar_feed.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        feed = services.calendar_feed_for(user=self.request.user)
-        context["feed_url"] = absolute_url(feed.get_absolute_url())
+        feed = selectors.calendar_feed(user=self.request.user)
+        context["feed_url"] = absolute_url(feed.get_absolute_url()) if feed else None
         context["feed"] = feed
         return context
 
 
 class CalendarFeedResetView(LoginRequiredMixin, View):
+    """A first calendar address, or a new one in place of the old."""
+
     http_method_names = ["post"]
 
     def post(self, request):
+        had_one = selectors.calendar_feed(user=request.user) is not None
         services.reset_calendar_feed(user=request.user)
-        messages.success(
-            request,
-            "Your calendar address is new; the old one no longer works. "
-            "Subscribe again with the address below.",
-        )
+        if had_one:
+            messages.success(
+                request,
+                "Your calendar address is new; the old one no longer works. "
+                "Subscribe again with the address below.",
+            )
+        else:
+            messages.success(
+                request, "Your calendar address is ready: subscribe to it in your calendar."
+            )
         return redirect("meetings:calendar_feed_settings")
 
 
 @never_cache
 def calendar_feed(request, token):
     """Public, private: the secret address a calendar application subscribes to."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
+    feed = selectors.feed_for_token(token=token)
+    if feed is None:
         return HttpResponse(
             "This calendar address is not valid (it may have been reset).",
             status=404,

@@ -5,9 +5,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from copractice.views import CURRENT_CAMPUS_SESSION_KEY
-
 from .selectors import campus_and_membership
+
+# The campus a person last looked at: the home page sends them back to it.
+CURRENT_CAMPUS_SESSION_KEY = "current_campus"
 
 
 class CampusMixin(LoginRequiredMixin):

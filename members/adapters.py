@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from copractice.outbox import queue_message
+from outbox.services import queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):

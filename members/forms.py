@@ -4,11 +4,33 @@ from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
+from django.core.exceptions import ValidationError
 
-from .models import Campus, Membership
+from .models import CAMPUS_SETTINGS, Campus, Membership
 from .validators import validate_single_line
 
 User = get_user_model()
+
+
+# --- from a service's error to the page: for every app's views ----------------------------
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message on its field when the form
+    has that field, on top of the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def error_text(error: ValidationError | forms.BaseForm) -> str:
+    """A service's ValidationError, or a refused form's errors, as one message: for views
+    that answer with a redirect and a message rather than the form."""
+    if isinstance(error, forms.BaseForm):
+        return " ".join(e for errors in error.errors.values() for e in errors)
+    return " ".join(error.messages)
 
 
 class InviteForm(forms.Form):
@@ -74,14 +96,7 @@ class ProfileForm(forms.ModelForm):
 class CampusSettingsForm(forms.ModelForm):
     class Meta:
         model = Campus
-        fields = [
-            "time_zone",
-            "partner_organisation",
-            "reminder_hours_before",
-            "partner_initial_meetings",
-            "attendance_window",
-            "attendance_max_missed",
-        ]
+        fields = list(CAMPUS_SETTINGS)
 
 
 class PageForm(forms.Form):

@@ -99,6 +99,18 @@ def validate_time_zone(value):
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(KNOWN_TIME_ZONES)]
 
 
+# What a campus's coordinators may change themselves (its name and institution are the site
+# admins'): the settings page's fields, and the only ones `update_campus_settings` accepts.
+CAMPUS_SETTINGS = (
+    "time_zone",
+    "partner_organisation",
+    "reminder_hours_before",
+    "partner_initial_meetings",
+    "attendance_window",
+    "attendance_max_missed",
+)
+
+
 class Campus(models.Model):
     """One campus's community of practice."""
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.urls import reverse
 
-from copractice.mail import absolute_url
+from outbox.mail import absolute_url
 
 SALT = "members.stop-emails"
 

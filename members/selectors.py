@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Campus, Membership
+from .models import Campus, Invitation, Membership, User
 
 VISIBLE_STATUSES = [Membership.Status.ACTIVE, Membership.Status.ON_LEAVE]
 
@@ -54,3 +54,28 @@ def campus_members(*, campus) -> QuerySet[Membership]:
 
 def active_members(*, campus) -> QuerySet[Membership]:
     return campus_members(campus=campus).filter(status=Membership.Status.ACTIVE)
+
+
+def is_active_member(*, user, campus) -> bool:
+    """Whether the person is an active member of the campus (any role): who may facilitate, own
+    an action item, or be expected at a meeting."""
+    return Membership.objects.filter(
+        campus=campus, user=user, status=Membership.Status.ACTIVE
+    ).exists()
+
+
+def open_invitations(*, campus) -> QuerySet[Invitation]:
+    """Invitations sent and neither accepted nor withdrawn, by address."""
+    return (
+        Invitation.objects.filter(campus=campus, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("email")
+    )
+
+
+def has_account(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def active_user(*, pk: int) -> User | None:
+    return User.objects.filter(pk=pk, is_active=True).first()

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from copractice.mail import absolute_url
-from copractice.outbox import queue_email
+from outbox.mail import absolute_url
+from outbox.services import queue_email
 
-from .models import Campus, Invitation, Membership, hash_token
+from .models import CAMPUS_SETTINGS, Campus, Invitation, Membership, hash_token
 from .preferences import TOPICS
 
 User = get_user_model()
@@ -47,7 +47,7 @@ def _check_not_member(*, campus: Campus, email: str) -> None:
 
 
 @transaction.atomic
-def invite_member(*, campus: Campus, email: str, role: str, by) -> InviteResult:
+def invite_member(*, campus: Campus, email: str, role: str, by: User) -> InviteResult:
     """Invite someone by e-mail. Someone who already has an account is added at once."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
@@ -87,7 +87,7 @@ def invite_member(*, campus: Campus, email: str, role: str, by) -> InviteResult:
 
 
 @transaction.atomic
-def resend_invitation(*, invitation: Invitation, by) -> Invitation:
+def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
     """A fresh link with a fresh expiry; the old link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
@@ -104,7 +104,7 @@ def resend_invitation(*, invitation: Invitation, by) -> Invitation:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
+def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(f"This invitation was already {invitation.state}.")
@@ -113,7 +113,7 @@ def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
     return invitation
 
 
-def find_invitation(token: str) -> Invitation:
+def find_invitation(*, token: str) -> Invitation:
     """The invitation a link points to, if it can still be used."""
     invitation = (
         Invitation.objects.select_related("campus").filter(token_hash=hash_token(token)).first()
@@ -141,7 +141,7 @@ def find_invitation(token: str) -> Invitation:
 @transaction.atomic
 def accept_invitation(*, token: str, name: str, password: str) -> User:
     """Create the account (e-mail verified by the link), join the campus, use up the invitation."""
-    invitation = find_invitation(token)
+    invitation = find_invitation(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise InvitationError("This invitation has already been used. Log in to continue.")
@@ -157,9 +157,9 @@ def accept_invitation(*, token: str, name: str, password: str) -> User:
 
 
 @transaction.atomic
-def accept_invitation_as(*, token: str, user) -> User:
+def accept_invitation_as(*, token: str, user: User) -> User:
     """Someone who has an account with the invited address joins with it."""
-    invitation = find_invitation(token)
+    invitation = find_invitation(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise InvitationError("This invitation has already been used.")
@@ -179,18 +179,8 @@ def _join(*, invitation: Invitation, user) -> User:
     return user
 
 
-CAMPUS_SETTINGS = (
-    "time_zone",
-    "partner_organisation",
-    "reminder_hours_before",
-    "partner_initial_meetings",
-    "attendance_window",
-    "attendance_max_missed",
-)
-
-
 @transaction.atomic
-def update_campus_settings(*, campus: Campus, by, **values) -> Campus:
+def update_campus_settings(*, campus: Campus, by: User, **values) -> Campus:
     """Coordinators adjust their campus; its name and institution are the site admins'."""
     unknown = set(values) - set(CAMPUS_SETTINGS)
     if unknown:
@@ -204,7 +194,7 @@ def update_campus_settings(*, campus: Campus, by, **values) -> Campus:
 
 
 @transaction.atomic
-def change_membership(*, membership: Membership, role: str, status: str, by) -> Membership:
+def change_membership(*, membership: Membership, role: str, status: str, by: User) -> Membership:
     """Change a member's role or status. Nothing is deleted: leaving keeps the record."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Membership.Role.values:
@@ -275,7 +265,7 @@ def _queue_added_email(membership: Membership) -> None:
 
 
 @transaction.atomic
-def stop_emails(*, user, topic: str) -> User:
+def stop_emails(*, user: User, topic: str) -> User:
     """The person no longer wants the e-mails of `topic` (see members.preferences); they can
     turn them on again on their profile."""
     field = TOPICS[topic].field

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -11,8 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
-from copractice.models import OutboundEmail
-from copractice.outbox import resend_email
+from outbox import selectors as outbox_selectors
+from outbox.models import OutboundEmail
+from outbox.services import resend_email
 
 from . import preferences, selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
@@ -22,6 +23,8 @@ from .forms import (
     InviteForm,
     MembershipForm,
     ProfileForm,
+    add_service_error,
+    error_text,
 )
 from .models import Campus, Invitation
 
@@ -42,13 +45,7 @@ class MemberListView(CoordinatorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = selectors.campus_members(campus=self.campus)
-        context["invitations"] = (
-            Invitation.objects.filter(
-                campus=self.campus, accepted_at__isnull=True, revoked_at__isnull=True
-            )
-            .select_related("invited_by")
-            .order_by("email")
-        )
+        context["invitations"] = selectors.open_invitations(campus=self.campus)
         return context
 
 
@@ -65,7 +62,7 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         if result.membership:
             messages.success(
@@ -110,7 +107,7 @@ class MembershipEditView(CoordinatorRequiredMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Saved {membership.user}'s membership.")
         return redirect("members:member_list", campus=self.campus.slug)
@@ -132,7 +129,7 @@ class CampusSettingsView(CoordinatorRequiredMixin, FormView):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Saved the settings of {self.campus}.")
         return redirect("members:campus_settings", campus=self.campus.slug)
@@ -152,25 +149,27 @@ class InvitationActionView(CoordinatorRequiredMixin, View):
                 services.revoke_invitation(invitation=invitation, by=request.user)
                 messages.success(request, f"Invitation to {invitation.email} withdrawn.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         return redirect("members:member_list", campus=self.campus.slug)
 
 
 def invitation_accept(request, token):
     """Public: the link from an invitation e-mail."""
     try:
-        invitation = services.find_invitation(token)
+        invitation = services.find_invitation(token=token)
     except services.InvitationError as error:
         return render(
             request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
         )
-    has_account = services.User.objects.filter(email__iexact=invitation.email).exists()
-    if has_account:
+    if selectors.has_account(email=invitation.email):
         if request.method == "POST" and request.user.is_authenticated:
             try:
                 services.accept_invitation_as(token=token, user=request.user)
-            except (services.InvitationError, ValidationError) as error:
-                messages.error(request, str(error.message if hasattr(error, "message") else error))
+            except services.InvitationError as error:
+                messages.error(request, str(error))
+                return redirect("home")
+            except ValidationError as error:
+                messages.error(request, error_text(error))
                 return redirect("home")
             messages.success(request, f"Welcome to {invitation.campus}.")
             return redirect(invitation.campus)
@@ -195,7 +194,7 @@ def invitation_accept(request, token):
                 request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.campus}, {user.get_short_name()}.")
@@ -232,38 +231,13 @@ class NoticeListView(CoordinatorRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        notices = (
-            OutboundEmail.objects.filter(campus=self.campus)
-            .select_related("resent_by")
-            .only(
-                "created_at",
-                "kind",
-                "to",
-                "subject",
-                "status",
-                "attempts",
-                "last_error",
-                "sent_at",
-                "resent_at",
-                "resent_by__name",
-                "resent_by__email",
-            )
-        )
-        status = self.request.GET.get("status")
-        if status in OutboundEmail.Status.values:
-            notices = notices.filter(status=status)
-        return notices.order_by("-created_at", "-pk")
+        return outbox_selectors.notices(campus=self.campus, status=self.request.GET.get("status"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statuses"] = OutboundEmail.Status.choices
         context["current_status"] = self.request.GET.get("status", "")
-        context.update(
-            OutboundEmail.objects.filter(campus=self.campus).aggregate(
-                failed_count=Count("pk", filter=Q(status=OutboundEmail.Status.FAILED)),
-                uncertain_count=Count("pk", filter=Q(status=OutboundEmail.Status.UNCERTAIN)),
-            )
-        )
+        context.update(outbox_selectors.notice_counts(campus=self.campus))
         return context
 
 
@@ -273,11 +247,13 @@ class NoticeResendView(CoordinatorRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        notice = get_object_or_404(OutboundEmail, campus=self.campus, pk=kwargs["pk"])
+        notice = outbox_selectors.notice(campus=self.campus, pk=kwargs["pk"])
+        if notice is None:
+            raise Http404("No such notice.")
         try:
             resend_email(email=notice, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"The e-mail to {notice.to} will be sent again now.")
         return redirect("members:notice_list", campus=self.campus.slug)
@@ -294,7 +270,7 @@ class StopEmailsView(View):
             user_id, topic = preferences.read_stop_token(token)
         except preferences.StopLinkError as error:
             return None, None, str(error)
-        user = services.User.objects.filter(pk=user_id, is_active=True).first()
+        user = selectors.active_user(pk=user_id)
         if user is None:
             return None, None, "This link is not valid any more."
         return user, topic, None

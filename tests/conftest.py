@@ -14,6 +14,9 @@ from members.models import Membership
 from .factories import CampusFactory, MembershipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Set for this process only (pyproject.toml's pytest `env`): another process a test starts (a
+# worker, a command) runs as the app does outside the tests.
+TEST_ONLY_VARIABLES = {"DJANGO_ALLOW_ASYNC_UNSAFE", "COPRACTICE_TESTING"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -66,7 +69,7 @@ def second_process_env():
         pytest.skip("a second process can only share the test database on PostgreSQL")
     db = connection.settings_dict
     return {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES},
         "DATABASE_URL": (
             f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"

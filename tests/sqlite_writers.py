@@ -49,9 +49,9 @@ def web(count: int) -> dict:
 def worker(stop_file: str) -> dict:
     from django.db import OperationalError
 
-    from copractice import outbox
-    from copractice.models import OutboundEmail
     from copractice.services import record_heartbeat
+    from outbox import delivery
+    from outbox.models import OutboundEmail
 
     ok, errors = 0, []
     Path(f"{stop_file}.ready").touch()
@@ -61,7 +61,7 @@ def worker(stop_file: str) -> dict:
             ok += 1
             pending = OutboundEmail.objects.filter(status="pending").values_list("pk", flat=True)
             for email_id in list(pending[:20]):
-                outbox.deliver(email_id=email_id)
+                delivery.deliver(email_id=email_id)
                 ok += 1
         except OperationalError as error:
             errors.append(str(error))

@@ -56,7 +56,7 @@ def invitation_token_kwargs(w):
 
 
 def failed_notice_kwargs(w):
-    from copractice.models import OutboundEmail
+    from outbox.models import OutboundEmail
 
     notice = OutboundEmail.objects.create(
         key="failed-notice",
@@ -123,7 +123,7 @@ def feed_kwargs(w):
 
 
 def respond_link_kwargs(w):
-    from meetings.services import respond_token
+    from meetings.respond_links import respond_token
 
     attendance = _meeting(w).attendances.get(user=w.peer)
     return {"token": respond_token(attendance=attendance, response="attending")}

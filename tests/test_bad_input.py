@@ -45,8 +45,8 @@ from django.db import connection, transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from copractice.models import OutboundEmail
 from meetings import services
+from outbox.models import OutboundEmail
 
 from .factories import (
     ActionItemFactory,

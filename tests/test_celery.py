@@ -101,15 +101,15 @@ def test_outbox_mail_is_delivered_by_a_real_worker_despite_smtp_failures(
     """SMTP refuses twice; the worker retries through Redis; the e-mail arrives exactly once."""
     from django.core import mail
 
-    from copractice import outbox
-    from copractice.models import OutboundEmail
     from members import services
+    from outbox import delivery
+    from outbox.models import OutboundEmail
     from tests.outbox_backends import FlakySMTPBackend
 
     settings.EMAIL_BACKEND = "tests.outbox_backends.FlakySMTPBackend"
     monkeypatch.setattr(FlakySMTPBackend, "failures", 2)
     monkeypatch.setattr(FlakySMTPBackend, "refused", 0)
-    monkeypatch.setattr(outbox, "BACKOFF", [0.5, 0.5, 0.5])
+    monkeypatch.setattr(delivery, "BACKOFF", [0.5, 0.5, 0.5])
     mail.outbox = []
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         services.invite_member(
@@ -131,14 +131,14 @@ def database_lost_after_send(redis_broker, settings, monkeypatch):
     from django.core import mail
     from django.db import connection
 
-    from copractice import outbox
+    from outbox import delivery
     from tests.outbox_backends import DatabaseLostAfterSendBackend
 
     if connection.vendor != "postgresql":
         pytest.skip("cutting a worker's database connection needs PostgreSQL")
     settings.EMAIL_BACKEND = "tests.outbox_backends.DatabaseLostAfterSendBackend"
     monkeypatch.setattr(DatabaseLostAfterSendBackend, "stay_down", False)
-    monkeypatch.setattr(outbox, "RECORD_PAUSES", [0.2, 0.2, 0.2], raising=False)
+    monkeypatch.setattr(delivery, "RECORD_PAUSES", [0.2, 0.2, 0.2], raising=False)
     mail.outbox = []
     return DatabaseLostAfterSendBackend
 
@@ -149,7 +149,7 @@ def outbox_log():
     records = []
     handler = logging.Handler(logging.INFO)
     handler.emit = lambda record: records.append(record.getMessage())
-    logger = logging.getLogger("copractice.outbox")
+    logger = logging.getLogger("outbox")
     saved = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -176,8 +176,8 @@ def test_a_worker_that_loses_the_database_after_the_hand_off_sends_once(
     from django.core import mail
     from django.utils import timezone
 
-    from copractice import outbox
-    from copractice.models import OutboundEmail
+    from outbox import tasks
+    from outbox.models import OutboundEmail
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         _invite(world)
@@ -190,7 +190,7 @@ def test_a_worker_that_loses_the_database_after_the_hand_off_sends_once(
         f"Outbox: e-mail {email.pk} (invitation) sent",
     ]
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
-        assert outbox.sweep() == 0
+        assert tasks.sweep() == 0
     assert [m.to for m in mail.outbox] == [["new@example.edu"]]
 
 
@@ -205,14 +205,14 @@ def test_a_worker_that_cannot_record_the_outcome_leaves_it_uncertain_and_never_r
     from django.core import mail
     from django.utils import timezone
 
-    from copractice import outbox
-    from copractice.models import OutboundEmail
+    from outbox import tasks
+    from outbox.models import OutboundEmail
 
     database_lost_after_send.stay_down = True
     finished = threading.Event()
 
     def on_postrun(sender=None, **kwargs):
-        if sender.name == "copractice.deliver_email":
+        if sender.name == "outbox.deliver_email":
             finished.set()
 
     task_postrun.connect(on_postrun, weak=False)
@@ -236,11 +236,11 @@ def test_a_worker_that_cannot_record_the_outcome_leaves_it_uncertain_and_never_r
     ]
     assert (email.status, email.attempts) == ("sending", 1)
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
-        assert outbox.sweep() == 0
+        assert tasks.sweep() == 0
     email.refresh_from_db()
     assert email.status == "uncertain"
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert outbox.sweep() == 0
+        assert tasks.sweep() == 0
     email.refresh_from_db()
     assert email.status == "uncertain"
     assert [m.to for m in mail.outbox] == [["new@example.edu"]]

@@ -50,12 +50,12 @@ def test_django_records_go_through_one_handler():
 def test_celery_logs_no_line_per_task_but_the_outbox_logs_each_email():
     for name in ("celery.worker.strategy", "celery.app.trace", "celery.beat"):
         assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
-    assert logging.getLogger("copractice.outbox").isEnabledFor(logging.INFO)
+    assert logging.getLogger("outbox").isEnabledFor(logging.INFO)
 
 
 def test_the_embedded_broker_connects_without_warnings(tmp_path):
     """kombu warned "No hostname was supplied" on every connection to filesystem://."""
-    dropped = {"REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "COPRACTICE_TESTING"}
     code = (
         "from copractice import celery_app\n"
         "with celery_app.connection_for_write() as connection:\n"

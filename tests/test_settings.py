@@ -34,6 +34,7 @@ SETTINGS_VARIABLES = {
     "TRUSTED_CLIENT_IP_HEADER",
     "ENV_FILE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "COPRACTICE_TESTING",
 }
 
 
@@ -180,3 +181,48 @@ def test_trusted_proxies_come_from_the_environment():
     assert _setting(expression, {"DEBUG": "true", "TRUSTED_PROXY_COUNT": "1"}) == "1 None"
     header = {"DEBUG": "true", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
     assert _setting(expression, header) == "0 X-Real-IP"
+
+
+def _read_settings(code: str, env: dict) -> subprocess.CompletedProcess:
+    """`code` in a fresh Python that only imports the settings (no Django set-up)."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import copractice.settings as settings\n{code}"],
+        cwd=ROOT,
+        env=_environment(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_reading_the_settings_makes_no_folder(tmp_path):
+    var = tmp_path / "var"
+    result = _read_settings(
+        "print(settings.CELERY_BROKER_URL)", {"DEBUG": "true", "VAR_DIR": str(var)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "copractice-filesystem://localhost/"
+    assert not var.exists()
+
+
+def test_the_embedded_broker_makes_its_folders_when_first_used(tmp_path):
+    var = tmp_path / "var"
+    env = {"DEBUG": "true", "VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
+    code = (
+        "from copractice.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    connection.ensure_connection()"
+    )
+    result = _run("shell", "-v", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (var / "broker").iterdir()) == ["control", "processed", "queue"]
+
+
+def test_the_test_mode_is_set_by_the_environment_only():
+    """Importing pytest does not make a process a test run (a tool, a worker, a shell)."""
+    code = "import pytest\nprint(settings.TESTING, settings.PRODUCTION)"
+    result = _read_settings(code, {"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
+    result = _read_settings(code, {"DEBUG": "true", "COPRACTICE_TESTING": "true"})
+    assert result.stdout.split() == ["True", "False"]

@@ -20,7 +20,13 @@ MEETINGS = 40
 
 
 def _env(folder: Path) -> dict:
-    dropped = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "COPRACTICE_TESTING",
+    }
     return {
         **{k: v for k, v in os.environ.items() if k not in dropped},
         "ENV_FILE": "",

@@ -11,7 +11,7 @@ from .services import ReferenceData
 class TopicSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     state = forms.ChoiceField(
-        label="Show", choices=TopicState.CHOICES, required=False, initial=TopicState.ACTIVE
+        label="Show", choices=TopicState.choices, required=False, initial=TopicState.ACTIVE
     )
 
 

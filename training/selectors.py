@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import router
+from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
@@ -15,11 +15,12 @@ from .models import FacilitationOffer, Topic, TopicReference
 EDIT_PERMISSION = "training.edit_catalogue"
 
 
-class TopicState:
-    ACTIVE = "active"
-    ARCHIVED = "archived"
-    ALL = "all"
-    CHOICES = [(ACTIVE, "Active"), (ARCHIVED, "Archived"), (ALL, "All")]
+class TopicState(models.TextChoices):
+    """Which topics the catalogue lists."""
+
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+    ALL = "all", "All"
 
 
 def can_edit_catalogue(user) -> bool:

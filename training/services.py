@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from members.models import Campus, User
+
 from .models import FacilitationOffer, Topic, TopicReference
 from .selectors import deletion_blocker
 
@@ -31,7 +33,7 @@ def _duplicate_title_error(title: str) -> ValidationError:
     )
 
 
-def _save_topic(topic: Topic, *, by) -> Topic:
+def _save_topic(topic: Topic, *, by: User) -> Topic:
     """Validate and save; the title is unique whatever its case, enforced by the database."""
     topic.title = (topic.title or "").strip()
     topic.summary = (topic.summary or "").strip()
@@ -52,7 +54,7 @@ def _save_topic(topic: Topic, *, by) -> Topic:
     return topic
 
 
-def _save_references(topic: Topic, references: Iterable[ReferenceData], *, by) -> None:
+def _save_references(topic: Topic, references: Iterable[ReferenceData], *, by: User) -> None:
     """Make the topic's references exactly `references`, in that order, touching only what
     changed so that the history shows what really happened."""
     existing = {ref.pk: ref for ref in topic.references.all()}
@@ -92,7 +94,7 @@ def create_topic(
     description: str = "",
     refresh_interval_months: int | None = None,
     references: Iterable[ReferenceData] = (),
-    by,
+    by: User,
 ) -> Topic:
     topic = Topic(
         title=title,
@@ -114,7 +116,7 @@ def update_topic(
     description: str,
     refresh_interval_months: int | None,
     references: Iterable[ReferenceData] | None = None,
-    by,
+    by: User,
 ) -> Topic:
     """Change a topic (every field is given, so that none is blanked by omission);
     `references=None` leaves its references as they are.
@@ -131,7 +133,7 @@ def update_topic(
 
 
 @transaction.atomic
-def archive_topic(*, topic: Topic, by) -> Topic:
+def archive_topic(*, topic: Topic, by: User) -> Topic:
     """Hide a topic from pickers; meetings that used it still show it and link to it."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.is_archived:
@@ -143,7 +145,7 @@ def archive_topic(*, topic: Topic, by) -> Topic:
 
 
 @transaction.atomic
-def restore_topic(*, topic: Topic, by) -> Topic:
+def restore_topic(*, topic: Topic, by: User) -> Topic:
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if not topic.is_archived:
         raise ValidationError(f"“{topic}” is not archived.")
@@ -154,7 +156,7 @@ def restore_topic(*, topic: Topic, by) -> Topic:
 
 
 @transaction.atomic
-def delete_topic(*, topic: Topic, by) -> None:
+def delete_topic(*, topic: Topic, by: User) -> None:
     """Delete a topic nobody has used or offered to facilitate; otherwise refuse (archive it)."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     reason = deletion_blocker(topic=topic)
@@ -177,7 +179,9 @@ def delete_topic(*, topic: Topic, by) -> None:
 
 # --- facilitation offers -------------------------------------------------------------------
 @transaction.atomic
-def offer_to_facilitate(*, topic: Topic, campus, user, note: str = "") -> FacilitationOffer:
+def offer_to_facilitate(
+    *, topic: Topic, campus: Campus, user: User, note: str = ""
+) -> FacilitationOffer:
     """A member offers to lead a topic at one of their campuses."""
     topic = Topic.objects.get(pk=topic.pk)
     if topic.is_archived:
@@ -204,7 +208,7 @@ def offer_to_facilitate(*, topic: Topic, campus, user, note: str = "") -> Facili
 
 
 @transaction.atomic
-def withdraw_offer(*, offer: FacilitationOffer, by) -> FacilitationOffer:
+def withdraw_offer(*, offer: FacilitationOffer, by: User) -> FacilitationOffer:
     """The person who offered takes it back (only while it is open)."""
     offer = FacilitationOffer.objects.select_for_update().select_related("topic").get(pk=offer.pk)
     if offer.user_id != by.pk:
@@ -217,4 +221,37 @@ def withdraw_offer(*, offer: FacilitationOffer, by) -> FacilitationOffer:
     offer.status = FacilitationOffer.Status.WITHDRAWN
     offer.closed_at = timezone.now()
     offer.save(update_fields=["status", "closed_at"])
+    return offer
+
+
+@transaction.atomic
+def use_offer(*, topic: Topic, campus: Campus, user: User) -> FacilitationOffer | None:
+    """The person's open offer to lead `topic` at `campus` is taken up (a meeting's agenda now
+    has them facilitating it). Returns the offer, or None when they made none."""
+    offer = (
+        FacilitationOffer.objects.select_for_update()
+        .filter(topic=topic, campus=campus, user=user, status=FacilitationOffer.Status.OPEN)
+        .first()
+    )
+    if offer is not None:
+        offer.status = FacilitationOffer.Status.USED
+        offer.closed_at = timezone.now()
+        offer.save(update_fields=["status", "closed_at"])
+    return offer
+
+
+@transaction.atomic
+def reopen_offer(*, offer: FacilitationOffer) -> FacilitationOffer:
+    """An offer that was taken up is open again (the agenda item that used it is gone), unless
+    the person has made a new open offer for the same topic meanwhile."""
+    already_open = FacilitationOffer.objects.filter(
+        topic_id=offer.topic_id,
+        campus_id=offer.campus_id,
+        user_id=offer.user_id,
+        status=FacilitationOffer.Status.OPEN,
+    ).exists()
+    if not already_open:
+        offer.status = FacilitationOffer.Status.OPEN
+        offer.closed_at = None
+        offer.save(update_fields=["status", "closed_at"])
     return offer

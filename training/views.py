@@ -4,7 +4,7 @@ delete topics; members offer to facilitate a topic at their campus."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
-from members.forms import PageForm
+from members.forms import PageForm, add_service_error, error_text
 
 from . import selectors, services
 from .forms import OfferForm, ReferenceFormSet, TopicForm, TopicSearchForm, references_from
@@ -125,9 +125,7 @@ class TopicFormMixin:
             try:
                 topic = self.save(form.cleaned_data, references_from(formset))
             except ValidationError as error:
-                errors = error.update_error_dict({})
-                for field, messages_ in errors.items():
-                    form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages_)
+                add_service_error(form, error)
             else:
                 messages.success(request, self.success_message.format(topic=topic))
                 return redirect(topic)
@@ -169,7 +167,7 @@ class TopicActionView(CatalogueEditorRequiredMixin, View):
         try:
             topic = service(topic=topic, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, self.success_messages[self.action].format(topic=topic))
         return redirect(topic)
@@ -187,7 +185,7 @@ class TopicDeleteView(CatalogueEditorRequiredMixin, TemplateView):
         try:
             services.delete_topic(topic=self.topic, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return redirect(self.topic)
         messages.success(request, f"Deleted “{self.topic}” from the catalogue.")
         return redirect("training:topic_list")
@@ -230,7 +228,7 @@ class OfferCreateView(MemberRequiredMixin, TemplateView):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -256,7 +254,7 @@ class OfferWithdrawView(MemberRequiredMixin, View):
         try:
             services.withdraw_offer(offer=offer, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, f"Withdrew your offer to facilitate “{offer.topic}” at {self.campus}."

@@ -1,13 +1,12 @@
-"""Template tags for meetings. `meeting_when` is on every meeting page and in every list, so it
-formats in Python: a template include with four `date` filters in a `{% timezone %}` block cost a
-third of the meetings list."""
+"""Template tags for meetings (the dashboards' own: reports.templatetags.report_tags).
+`meeting_when` is on every meeting page and in every list, so it formats in Python: a template
+include with four `date` filters in a `{% timezone %}` block cost a third of the meetings list."""
 
 import datetime as dt
 
 from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -30,21 +29,6 @@ def meeting_when(meeting, campus):
 
 
 @register.simple_tag
-def attendance_counts(counts):
-    """One AttendanceCounts: attended out of expected, the rest apart (a cell of the
-    dashboard's member table, two for each of 200 members, hence Python; the numbers are
-    integers, so nothing needs escaping)."""
-    if not counts.expected:
-        return mark_safe('<span class="text-body-secondary">no meetings</span>')
-    return mark_safe(
-        f'<span class="fw-semibold">{int(counts.attended)} of {int(counts.expected)}</span> '
-        'attended<span class="d-block small text-body-secondary">'
-        f"{int(counts.excused)} excused · {int(counts.missed)} absent · "
-        f"{int(counts.unrecorded)} unrecorded</span>"
-    )
-
-
-@register.simple_tag
 def presence_choices(row, choices):
     """The roster's presence buttons for one attendance row: a radio and its label per choice
     (four for each of up to a few hundred people, hence Python)."""
@@ -57,30 +41,4 @@ def presence_choices(row, choices):
             (row.pk, value, label, " checked" if row.presence == value else "")
             for value, label in choices
         ),
-    )
-
-
-@register.simple_tag
-def member_attendance_row(record):
-    """One row of the dashboard's member attendance table (a MemberAttendance): one for every
-    member of the campus, hence Python. The name is escaped; the rest are integers and labels
-    of our own."""
-    membership = record.membership
-    below = record.below_expectation
-    on_leave = membership.status == membership.Status.ON_LEAVE
-    if record.recent_recorded:
-        recent = f"missed {int(record.recent_missed)} of {int(record.recent_recorded)}"
-    else:
-        recent = '<span class="text-body-secondary">none recorded</span>'
-    return mark_safe(
-        "<tr"
-        + (' class="row-below"' if below else "")
-        + f'><th scope="row">{escape(membership.user.name)}'
-        + (' <span class="small fw-normal">(on leave)</span>' if on_leave else "")
-        + f"</th><td>{escape(membership.get_role_display())}</td>"
-        + f"<td>{attendance_counts(record.last_6_months)}</td>"
-        + f"<td>{attendance_counts(record.last_12_months)}</td>"
-        + f"<td>{recent}"
-        + (' <span class="badge text-bg-warning">Below expectation</span>' if below else "")
-        + "</td></tr>"
     )

@@ -150,7 +150,7 @@ def test_meeting_journey(login, world, live_server):
 
 
 def test_one_click_link_works_without_logging_in(page, world, live_server):
-    from meetings import selectors, services
+    from meetings import respond_links, services
 
     starts_at = timezone.now() + dt.timedelta(days=3)
     meeting = services.schedule_meeting(
@@ -162,7 +162,7 @@ def test_one_click_link_works_without_logging_in(page, world, live_server):
         by=world.coordinator,
     )
     row = meeting.attendances.get(user=world.peer)
-    url = selectors.respond_url(attendance=row, response="not_attending")
+    url = respond_links.respond_url(attendance=row, response="not_attending")
     path = url[url.index("/respond/") :]
     page.goto(f"{live_server.url}{path}")
     assert page.get_by_role("heading", name="January community of practice").is_visible()

@@ -14,10 +14,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
-from copractice.models import OutboundEmail
-from copractice.outbox import build_message
 from meetings import services
 from meetings.models import Meeting
+from outbox.delivery import build_message
+from outbox.models import OutboundEmail
 from tests.factories import MembershipFactory
 
 from .conftest import local

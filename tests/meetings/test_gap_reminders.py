@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from copractice.models import OutboundEmail
 from meetings.models import GapReminder, Meeting
 from meetings.reminders import check_meeting_gaps, due_stages
+from outbox.models import OutboundEmail
 from tests.factories import CampusFactory, MeetingFactory, MembershipFactory, UserFactory
 
 TORONTO = ZoneInfo("America/Toronto")

@@ -5,11 +5,11 @@ import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from copractice import outbox
-from copractice.models import OutboundEmail
-from meetings import services
+from meetings import minutes, services
 from meetings.models import Attendance
-from meetings.notifications import send_meeting_reminders, send_presence_nudges
+from meetings.reminders import send_meeting_reminders, send_presence_nudges
+from outbox import tasks
+from outbox.models import OutboundEmail
 
 from .conftest import local
 
@@ -207,7 +207,7 @@ def test_no_nudge_once_presence_is_recorded(world, meeting, now):
 
 def test_no_email_names_case_collaboration_notes(world, meeting, now):
     now.move_to(local(2026, 9, 8, 18, 0))
-    services.save_case_notes(
+    minutes.save_case_notes(
         meeting=meeting, text="SECRET-CASE-MARKER", version=0, by=world.coordinator
     )
     now.move_to(local(2026, 9, 10, 9, 0))
@@ -232,8 +232,8 @@ def test_scheduling_with_the_broker_down_is_prompt_and_mail_follows(world, mailo
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"pending"}
     assert mailoutbox == []
     dead_broker()  # the broker is back
-    assert outbox.sweep() == 3  # the sweep dispatches, a worker delivers
+    assert tasks.sweep() == 3  # the sweep dispatches, a worker delivers
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         u.email for u in (world.coordinator, world.peer, world.partner)
     )
-    assert outbox.sweep() == 0
+    assert tasks.sweep() == 0

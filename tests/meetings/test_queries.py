@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import services
+from meetings import minutes, services
 from meetings.models import Attendance
 from tests.factories import (
     AgendaItemFactory,
@@ -164,8 +164,8 @@ def test_minutes_page_queries(client, world, now, django_assert_num_queries, mem
 
     _members(world, members)
     [meeting] = _meetings(world, 1, now)
-    services.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
-    services.save_case_notes(meeting=meeting, version=0, text="Notes", by=world.coordinator)
+    minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
+    minutes.save_case_notes(meeting=meeting, version=0, text="Notes", by=world.coordinator)
     for _ in range(actions):
         ActionItemFactory(meeting=meeting, owner=world.partner)
     client.force_login(world.coordinator)

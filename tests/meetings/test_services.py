@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import services
+from meetings import minutes, respond_links, services
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -588,7 +588,7 @@ def test_respond_to_a_cancelled_meeting_is_refused(world, meeting):
 
 def test_respond_token_round_trip(world, meeting):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     services.respond_with_token(token=token, note="see you")
     row.refresh_from_db()
     assert (row.response, row.response_note) == ("attending", "see you")
@@ -597,9 +597,9 @@ def test_respond_token_round_trip(world, meeting):
 
 def test_tampered_respond_token_is_refused(world, meeting):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     tampered = token.replace(token[5], "A" if token[5] != "A" else "B", 1)
-    with pytest.raises(services.RespondLinkError) as error:
+    with pytest.raises(respond_links.RespondLinkError) as error:
         services.respond_with_token(token=tampered)
     assert str(error.value) == (
         "This link is not valid. Use the link exactly as it arrived, or log in to respond."
@@ -615,12 +615,12 @@ def test_respond_token_for_another_persons_row_is_refused(world, meeting):
     forged = signing.dumps(
         {"a": peer_row.pk, "u": world.partner.pk, "r": "attending"}, salt="other-salt"
     )
-    with pytest.raises(services.RespondLinkError):
+    with pytest.raises(respond_links.RespondLinkError):
         services.respond_with_token(token=forged)
     mismatched = signing.dumps(
-        {"a": peer_row.pk, "u": world.partner.pk, "r": "attending"}, salt=services.RESPOND_SALT
+        {"a": peer_row.pk, "u": world.partner.pk, "r": "attending"}, salt=respond_links.RESPOND_SALT
     )
-    with pytest.raises(services.RespondLinkError) as error:
+    with pytest.raises(respond_links.RespondLinkError) as error:
         services.respond_with_token(token=mismatched)
     assert str(error.value) == "This link is no longer valid. Log in to respond."
     peer_row.refresh_from_db()
@@ -632,9 +632,9 @@ def test_expired_respond_token_is_refused(world, now):
         world, starts_at=local(2026, 11, 10, 17), ends_at=local(2026, 11, 10, 18, 30)
     )
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     now.shift(dt.timedelta(days=31))
-    with pytest.raises(services.RespondLinkError) as error:
+    with pytest.raises(respond_links.RespondLinkError) as error:
         services.respond_with_token(token=token)
     assert str(error.value) == "This link has expired. Log in to respond from the meeting's page."
     row.refresh_from_db()
@@ -643,8 +643,8 @@ def test_expired_respond_token_is_refused(world, now):
 
 def test_respond_token_after_start_is_refused(world, meeting, after_start):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
-    with pytest.raises(services.RespondLinkError) as error:
+    token = respond_links.respond_token(attendance=row, response="attending")
+    with pytest.raises(respond_links.RespondLinkError) as error:
         services.respond_with_token(token=token)
     assert str(error.value) == "This meeting has already started, so responses are closed."
 
@@ -753,27 +753,27 @@ def test_member_of_another_campus_joining_gets_nothing_here(world, meeting):
 
 # --- minutes -------------------------------------------------------------------------------
 def test_save_minutes_then_a_stale_save_is_refused(world, meeting):
-    minutes = services.save_minutes(
+    saved = minutes.save_minutes(
         meeting=meeting, version=0, by=world.coordinator, going_well="Good turnout"
     )
-    assert (minutes.version, minutes.going_well, minutes.updated_by) == (
+    assert (saved.version, saved.going_well, saved.updated_by) == (
         1,
         "Good turnout",
         world.coordinator,
     )
-    services.save_minutes(meeting=meeting, version=1, by=world.coordinator, going_well="Great")
-    with pytest.raises(services.StaleMinutes) as error:
-        services.save_minutes(meeting=meeting, version=1, by=world.coordinator, going_well="Mine")
+    minutes.save_minutes(meeting=meeting, version=1, by=world.coordinator, going_well="Great")
+    with pytest.raises(services.StaleEdit) as error:
+        minutes.save_minutes(meeting=meeting, version=1, by=world.coordinator, going_well="Mine")
     assert error.value.current.going_well == "Great"
-    minutes.refresh_from_db()
-    assert (minutes.version, minutes.going_well) == (2, "Great")
-    with pytest.raises(services.StaleMinutes):
-        services.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="New")
+    saved.refresh_from_db()
+    assert (saved.version, saved.going_well) == (2, "Great")
+    with pytest.raises(services.StaleEdit):
+        minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="New")
     assert Minutes.objects.count() == 1
 
 
 def test_case_notes_history_records_who_and_when_but_never_the_text(world, meeting):
-    services.save_case_notes(
+    minutes.save_case_notes(
         meeting=meeting, version=0, text="A participant felt stuck.", by=world.coordinator
     )
     notes = CaseCollaborationNotes.objects.get()
@@ -784,18 +784,18 @@ def test_case_notes_history_records_who_and_when_but_never_the_text(world, meeti
 
 
 def test_action_items(world, meeting):
-    item = services.add_action_item(
+    item = minutes.add_action_item(
         meeting=meeting,
         text="Book the room for October",
         owner=world.partner,
         due_on=dt.date(2026, 9, 30),
         by=None,
     )
-    services.set_action_item_done(item=item, done=True, by=None)
+    minutes.set_action_item_done(item=item, done=True, by=None)
     item.refresh_from_db()
     assert (item.done, item.done_at) == (True, timezone.now())
     with pytest.raises(ValidationError) as error:
-        services.add_action_item(
+        minutes.add_action_item(
             meeting=meeting, text="Elsewhere", owner=world.other_coordinator, by=None
         )
     assert error.value.message_dict == {
@@ -992,7 +992,7 @@ def test_add_agenda_item_refuses_a_line_break(world, meeting):
 
 def test_add_action_item_refuses_a_line_break(world, meeting):
     with pytest.raises(ValidationError) as error:
-        services.add_action_item(meeting=meeting, text="Book\u2028a room", by=None)
+        minutes.add_action_item(meeting=meeting, text="Book\u2028a room", by=None)
     assert error.value.message_dict == {"text": ONE_LINE}
     assert meeting.action_items.count() == 0
 
@@ -1008,15 +1008,15 @@ def test_respond_refuses_a_note_with_a_line_break(world, meeting):
 
 def test_respond_token_of_a_closed_account_is_refused(world, meeting):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     world.peer.is_active = False
     world.peer.save()
     message = (
         "This link belongs to an account that is closed, so it no longer records answers. "
         "Ask your coordinator if that is a mistake."
     )
-    for call in (services.attendance_for_token, services.respond_with_token):
-        with pytest.raises(services.RespondLinkError) as error:
+    for call in (respond_links.attendance_for_token, services.respond_with_token):
+        with pytest.raises(respond_links.RespondLinkError) as error:
             call(token=token)
         assert str(error.value) == message
     row.refresh_from_db()
@@ -1025,10 +1025,10 @@ def test_respond_token_of_a_closed_account_is_refused(world, meeting):
 
 def test_respond_token_of_a_cancelled_meeting_is_valid_but_records_nothing(world, meeting):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     services.cancel_meeting(meeting=meeting, reason="Snow", by=None)
-    found, response = services.attendance_for_token(token)
+    found, response = respond_links.attendance_for_token(token)
     assert (found, response, found.meeting.is_cancelled) == (row, "attending", True)
-    with pytest.raises(services.RespondLinkError) as error:
+    with pytest.raises(respond_links.RespondLinkError) as error:
         services.respond_with_token(token=token)
     assert str(error.value) == "This meeting was cancelled; there is nothing to respond to."

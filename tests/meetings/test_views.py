@@ -3,10 +3,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import selectors, services
+from meetings import minutes, respond_links, services
 from meetings.models import (
     AgendaItem,
     Attendance,
+    CalendarFeed,
     CaseCollaborationNotes,
     DiscussionSuggestion,
     Meeting,
@@ -394,7 +395,7 @@ def test_response_after_the_meeting_started_shows_message(client, world, meeting
 
 def test_respond_link_shows_only_the_meeting_and_records_on_post(client, world, meeting):
     row = attendance(meeting, world.peer)
-    url = selectors.respond_url(attendance=row, response="attending")
+    url = respond_links.respond_url(attendance=row, response="attending")
     assert url.startswith("http://127.0.0.1:8000/respond/")
     path = url.removeprefix("http://127.0.0.1:8000")
     response = client.get(path)
@@ -414,7 +415,7 @@ def test_respond_link_shows_only_the_meeting_and_records_on_post(client, world, 
 
 def test_tampered_respond_link_is_400_and_changes_nothing(client, world, meeting):
     row = attendance(meeting, world.peer)
-    token = services.respond_token(attendance=row, response="attending")
+    token = respond_links.respond_token(attendance=row, response="attending")
     path = reverse("meetings:respond_link", kwargs={"token": token[:-2] + "xx"})
     for method in (client.get, client.post):
         response = method(path)
@@ -436,7 +437,9 @@ def test_expired_respond_link_is_400(client, world, now):
         location="Room 1",
         by=world.coordinator,
     )
-    token = services.respond_token(attendance=attendance(meeting, world.peer), response="attending")
+    token = respond_links.respond_token(
+        attendance=attendance(meeting, world.peer), response="attending"
+    )
     now.shift(dt.timedelta(days=31))
     response = client.post(reverse("meetings:respond_link", kwargs={"token": token}))
     assert response.status_code == 400
@@ -511,10 +514,10 @@ def minutes_written(world, meeting, after_start):
         },
         by=world.coordinator,
     )
-    services.save_minutes(
+    minutes.save_minutes(
         meeting=meeting, version=0, by=world.coordinator, going_well="Strong turnout"
     )
-    services.save_case_notes(meeting=meeting, version=0, text=SECRET, by=world.coordinator)
+    minutes.save_case_notes(meeting=meeting, version=0, text=SECRET, by=world.coordinator)
     return meeting
 
 
@@ -658,11 +661,24 @@ def test_admin_cannot_submit_a_suggestion(client, world, now):
 
 
 # --- calendar ------------------------------------------------------------------------------
-def test_calendar_feed_page_and_reset(client, world):
+def test_the_calendar_feed_page_writes_nothing_on_get(client, world):
     client.force_login(world.peer)
     response = client.get(_url("calendar_feed_settings"))
+    assert response.status_code == 200
+    assert response.context["feed_url"] is None
+    assert "Get my calendar address" in response.content.decode()
+    assert not CalendarFeed.objects.exists()
+
+
+def test_calendar_feed_page_and_reset(client, world):
+    client.force_login(world.peer)
+    response = client.post(_url("calendar_feed_reset"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your calendar address is ready: subscribe to it in your calendar."
+    ]
     old_url = response.context["feed_url"]
     assert old_url.startswith("http://127.0.0.1:8000/calendar/") and old_url.endswith(".ics")
+    assert CalendarFeed.objects.filter(user=world.peer).count() == 1
     client.post(_url("calendar_feed_reset"))
     new_url = client.get(_url("calendar_feed_settings")).context["feed_url"]
     assert new_url != old_url
@@ -994,8 +1010,8 @@ def test_roster_ignores_what_is_not_a_person_of_this_meeting(client, world, meet
 
 @pytest.mark.parametrize("done", ["yes", "", "2", "1.5"])
 def test_action_item_with_a_bogus_done_flag_changes_nothing(client, world, minutes_written, done):
-    item = services.add_action_item(meeting=minutes_written, text="Book a room", by=None)
-    services.set_action_item_done(item=item, done=True, by=None)
+    item = minutes.add_action_item(meeting=minutes_written, text="Book a room", by=None)
+    minutes.set_action_item_done(item=item, done=True, by=None)
     client.force_login(world.coordinator)
     response = client.post(_url("action_item_done", minutes_written, item=item.pk), {"done": done})
     assert _messages(client.get(response.url)) == ["Mark the action item done or not done."]
@@ -1004,8 +1020,8 @@ def test_action_item_with_a_bogus_done_flag_changes_nothing(client, world, minut
 
 
 def test_action_item_marked_not_done(client, world, minutes_written):
-    item = services.add_action_item(meeting=minutes_written, text="Book a room", by=None)
-    services.set_action_item_done(item=item, done=True, by=None)
+    item = minutes.add_action_item(meeting=minutes_written, text="Book a room", by=None)
+    minutes.set_action_item_done(item=item, done=True, by=None)
     client.force_login(world.coordinator)
     client.post(_url("action_item_done", minutes_written, item=item.pk), {"done": "0"})
     item.refresh_from_db()
@@ -1093,7 +1109,7 @@ def test_respond_link_with_a_bad_note_is_400_and_changes_nothing(
     path = reverse(
         "meetings:respond_link",
         kwargs={
-            "token": services.respond_token(
+            "token": respond_links.respond_token(
                 attendance=attendance(meeting, world.peer), response="attending"
             )
         },
@@ -1110,7 +1126,7 @@ def test_respond_link_of_a_closed_account_records_nothing(client, world, meeting
     path = reverse(
         "meetings:respond_link",
         kwargs={
-            "token": services.respond_token(
+            "token": respond_links.respond_token(
                 attendance=attendance(meeting, world.peer), response="attending"
             )
         },
@@ -1130,7 +1146,7 @@ def test_respond_link_to_a_cancelled_meeting_says_so(client, world, meeting):
     path = reverse(
         "meetings:respond_link",
         kwargs={
-            "token": services.respond_token(
+            "token": respond_links.respond_token(
                 attendance=attendance(meeting, world.peer), response="attending"
             )
         },

@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from copractice.models import OutboundEmail
+from outbox.models import OutboundEmail
 
 pytestmark = pytest.mark.django_db
 

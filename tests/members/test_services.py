@@ -144,15 +144,15 @@ def test_resend_replaces_link_and_extends_expiry(
         invitation.refresh_from_db()
         assert invitation.expires_at.isoformat() == "2026-01-15T12:00:00+00:00"
         with pytest.raises(services.InvitationError, match="not valid"):
-            services.find_invitation("old")
-        assert services.find_invitation(_token_from(mailoutbox[0])) == invitation
+            services.find_invitation(token="old")
+        assert services.find_invitation(token=_token_from(mailoutbox[0])) == invitation
 
 
 def test_revoked_invitation_cannot_be_accepted_or_resent(world):
     invitation = InvitationFactory(campus=world.campus, token="t")
     services.revoke_invitation(invitation=invitation, by=world.coordinator)
     with pytest.raises(services.InvitationError, match="withdrawn"):
-        services.find_invitation("t")
+        services.find_invitation(token="t")
     with pytest.raises(ValidationError, match="already revoked"):
         services.resend_invitation(invitation=invitation, by=world.coordinator)
 

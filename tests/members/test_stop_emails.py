@@ -6,11 +6,11 @@ from email import message_from_bytes, policy
 import pytest
 from django.test import Client
 
-from copractice.models import OutboundEmail
-from copractice.outbox import build_message
 from meetings import services
-from meetings.notifications import send_meeting_reminders, send_presence_nudges
+from meetings.reminders import send_meeting_reminders, send_presence_nudges
 from members.preferences import stop_token, stop_url
+from outbox.delivery import build_message
+from outbox.models import OutboundEmail
 from tests.meetings.conftest import NOW, local
 
 pytestmark = pytest.mark.django_db

@@ -250,7 +250,7 @@ def test_bad_campus_settings_change_nothing(coordinator_client, world):
 def _notice(campus, n, status="sent", **extra):
     from django.utils import timezone
 
-    from copractice.models import OutboundEmail
+    from outbox.models import OutboundEmail
 
     return OutboundEmail.objects.create(
         key=f"n{campus.pk}-{n}",
@@ -322,7 +322,7 @@ def test_member_pages_queries_do_not_grow(
 def test_password_reset_mail_goes_through_the_outbox(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from copractice.models import OutboundEmail
+    from outbox.models import OutboundEmail
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": world.peer.email})
@@ -341,7 +341,7 @@ def test_campus_pages_show_the_campus_clock_and_nothing_leaks(coordinator_client
 
     from django.utils import timezone
 
-    from copractice.models import OutboundEmail
+    from outbox.models import OutboundEmail
 
     notice = _notice(world.campus, 1)
     late = dt.datetime(2026, 12, 15, 4, 30, tzinfo=dt.UTC)  # 23:30 on the 14th in Toronto

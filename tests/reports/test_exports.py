@@ -4,8 +4,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from meetings import exports
 from meetings.models import Attendance, CaseCollaborationNotes, Minutes
+from reports import exports
 
 from .conftest import NOW, attend, local, meeting
 

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from meetings import charts, reports
 from meetings.models import Attendance
 from members.models import Membership
+from reports import charts
+from reports import selectors as reports
 from tests.factories import MembershipFactory
 
 from .conftest import NOW, attend, local, meeting

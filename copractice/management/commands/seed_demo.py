@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from meetings import minutes
 from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from members.models import Campus, Membership
@@ -172,7 +173,7 @@ class Command(BaseCommand):
             },
             by=coordinator,
         )
-        meetings.save_minutes(
+        minutes.save_minutes(
             meeting=meeting,
             version=0,
             by=coordinator,
@@ -181,14 +182,14 @@ class Command(BaseCommand):
             ideas_for_improving="Pair new peer supporters with an experienced one for a month.",
             administrative_updates="New booking system for the drop-in room from next month.",
         )
-        meetings.save_case_notes(
+        minutes.save_case_notes(
             meeting=meeting,
             version=0,
             text="(De-identified) A participant worried about a friend; "
             "we discussed referral options.",
             by=coordinator,
         )
-        meetings.add_action_item(
+        minutes.add_action_item(
             meeting=meeting,
             text="Draft the shift swap guidelines",
             owner=people["ben"],

@@ -33,22 +33,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
+from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
+from meetings.selectors import open_suggestions, responses
 from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES
 from training.models import FacilitationOffer, Topic
 from training.selectors import open_offers
-
-from .models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    DiscussionSuggestion,
-    Meeting,
-)
-from .selectors import responses
 
 Presence = Attendance.Presence
 CANCELLED = Meeting.Status.CANCELLED
@@ -72,17 +66,13 @@ def months_around(this_month: dt.date, *, past: int, ahead: int) -> list[dt.date
 
 
 # --- cadence -------------------------------------------------------------------------------
-class MonthState:
-    HELD = "held"
-    SCHEDULED = "scheduled"
-    ONLY_CANCELLED = "cancelled"
-    NONE = "none"
-    LABELS = {
-        HELD: "held",
-        SCHEDULED: "scheduled",
-        ONLY_CANCELLED: "only cancelled",
-        NONE: "no meeting",
-    }
+class MonthState(models.TextChoices):
+    """What a month of the cadence shows, in this order of precedence."""
+
+    HELD = "held", "held"
+    SCHEDULED = "scheduled", "scheduled"
+    ONLY_CANCELLED = "cancelled", "only cancelled"
+    NONE = "none", "no meeting"
 
 
 @dataclass
@@ -96,7 +86,7 @@ class CadenceMonth:
 
     @property
     def label(self) -> str:
-        return MonthState.LABELS[self.state]
+        return MonthState(self.state).label
 
 
 def _state(held: int, scheduled: int, cancelled: int) -> str:
@@ -418,11 +408,10 @@ def partner_involvement(*, campus: Campus, now: dt.datetime | None = None) -> Pa
 
 
 # --- training ------------------------------------------------------------------------------
-class CoverageState:
-    NEVER = "never"
-    DUE = "due"
-    COVERED = "covered"
-    LABELS = {NEVER: "never covered", DUE: "due again", COVERED: "covered"}
+class CoverageState(models.TextChoices):
+    NEVER = "never", "never covered"
+    DUE = "due", "due again"
+    COVERED = "covered", "covered"
 
 
 @dataclass
@@ -434,7 +423,7 @@ class TopicCoverage:
 
     @property
     def state_label(self) -> str:
-        return CoverageState.LABELS[self.state]
+        return CoverageState(self.state).label
 
 
 def _held_meetings_q(prefix: str, campus: Campus, now: dt.datetime) -> Q:
@@ -541,15 +530,6 @@ def open_action_items(*, campus: Campus) -> list[ActionItem]:
         ActionItem.objects.filter(meeting__campus=campus, done=False)
         .select_related("owner", "meeting")
         .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")
-    )
-
-
-def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
-    """Open discussion suggestions, newest first (anonymous ones have no author). One query."""
-    return list(
-        DiscussionSuggestion.objects.filter(campus=campus, status=DiscussionSuggestion.Status.OPEN)
-        .select_related("author")
-        .order_by("-submitted_on", "-pk")
     )
 
 

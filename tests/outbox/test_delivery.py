@@ -14,17 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from copractice import outbox
-from copractice.models import OutboundEmail
 from members import services
 from members.models import Invitation
+from outbox import delivery, tasks
+from outbox.models import OutboundEmail
+from outbox.services import queue_email, resend_email
 from tests.outbox_backends import FlakySMTPBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _queue(key="k1", **overrides):
-    return outbox.queue_email(
+    return queue_email(
         **{
             "key": key,
             "kind": "test",
@@ -62,7 +63,7 @@ def test_same_key_is_queued_and_sent_once(mailoutbox):
     assert OutboundEmail.objects.get().status == "sent"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].extra_headers["X-CoPractice-Key"] == "k1"
-    assert outbox.sweep() == 0
+    assert tasks.sweep() == 0
     assert len(mailoutbox) == 1
 
 
@@ -84,17 +85,17 @@ def test_smtp_failing_twice_then_succeeding_delivers_exactly_once(flaky_smtp):
         assert (email.status, email.attempts) == ("pending", 1)
         assert email.last_error == "ConnectionRefusedError: SMTP server unavailable"
         assert email.next_attempt_at == start + timedelta(seconds=30)
-        assert outbox.sweep() == 0  # not due yet
+        assert tasks.sweep() == 0  # not due yet
         clock.shift(timedelta(seconds=31))
-        assert outbox.sweep() == 1
+        assert tasks.sweep() == 1
         email.refresh_from_db()
         assert (email.status, email.attempts) == ("pending", 2)
         clock.shift(timedelta(seconds=121))
-        assert outbox.sweep() == 1
+        assert tasks.sweep() == 1
         email.refresh_from_db()
         assert (email.status, email.attempts, email.last_error) == ("sent", 3, "")
         clock.shift(timedelta(hours=1))
-        assert outbox.sweep() == 0
+        assert tasks.sweep() == 0
     assert len(mail.outbox) == 1
 
 
@@ -103,11 +104,11 @@ def test_failure_is_recorded_after_the_last_attempt(flaky_smtp):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         with transaction.atomic():
             email = _queue()
-        for _ in range(outbox.MAX_ATTEMPTS):
+        for _ in range(delivery.MAX_ATTEMPTS):
             clock.shift(timedelta(hours=7))
-            outbox.sweep()
+            tasks.sweep()
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+    assert (email.status, email.attempts) == ("failed", delivery.MAX_ATTEMPTS)
     assert "SMTP server unavailable" in email.last_error
     assert mail.outbox == []
 
@@ -118,18 +119,18 @@ def _assert_failed_for_good(email, last_error_starts):
     assert (email.status, email.attempts) == ("failed", 1)
     assert email.last_error.startswith(last_error_starts), email.last_error
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert outbox.sweep() == 0
+        assert tasks.sweep() == 0
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", 1)
 
 
 def test_a_subject_with_a_line_break_fails_at_once_and_is_never_retried(mailoutbox, caplog):
-    caplog.set_level(logging.INFO, logger="copractice.outbox")
+    caplog.set_level(logging.INFO, logger="outbox")
     with transaction.atomic():
         email = _queue(subject="x\r\nBcc: attacker@evil.test")
     _assert_failed_for_good(email, "BadHeaderError: Header values can't contain newlines")
     assert mailoutbox == []
-    assert [r.getMessage() for r in caplog.records if r.name == "copractice.outbox"] == [
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("outbox.")] == [
         f"Outbox: e-mail {email.pk} (test) failed after 1 attempt: BadHeaderError, "
         "permanent: not retried"
     ]
@@ -187,7 +188,7 @@ def test_a_temporary_failure_keeps_the_back_off(flaky_smtp, error):
         assert email.last_error.startswith(type(error).__name__)
         assert email.next_attempt_at == start + timedelta(seconds=30)
         clock.shift(timedelta(seconds=31))
-        assert outbox.sweep() == 1
+        assert tasks.sweep() == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
@@ -195,7 +196,7 @@ def test_a_temporary_failure_keeps_the_back_off(flaky_smtp, error):
 
 # --- at most once: an outcome that could not be recorded is never sent again by itself ------
 def test_a_sender_that_died_mid_send_leaves_the_delivery_uncertain(mailoutbox, caplog):
-    caplog.set_level(logging.WARNING, logger="copractice.outbox")
+    caplog.set_level(logging.WARNING, logger="outbox")
     now = timezone.now()
     email = OutboundEmail.objects.create(
         key="stuck",
@@ -219,15 +220,15 @@ def test_a_sender_that_died_mid_send_leaves_the_delivery_uncertain(mailoutbox, c
         claimed_at=now - timedelta(minutes=2),
         next_attempt_at=now,
     )
-    assert outbox.sweep() == 0
+    assert tasks.sweep() == 0
     email.refresh_from_db()
     recent.refresh_from_db()
     assert (email.status, recent.status) == ("uncertain", "sending")
     assert email.get_status_display() == "Delivery uncertain"
     assert email.last_error.startswith("The sender stopped before recording")
     with time_machine.travel(now + timedelta(days=1)):
-        assert outbox.sweep() == 0
-        assert outbox.deliver(email_id=email.pk) == "skipped"
+        assert tasks.sweep() == 0
+        assert delivery.deliver(email_id=email.pk) == "skipped"
     email.refresh_from_db()
     assert email.status == "uncertain"
     assert mailoutbox == []
@@ -247,12 +248,12 @@ def test_a_late_outcome_from_the_original_sender_is_still_recorded(mailoutbox):
         claimed_at=claimed_at,
         next_attempt_at=claimed_at,
     )
-    outbox.sweep()
-    assert outbox._record(email.pk, claimed_at, status="sent", sent_at=timezone.now())
+    tasks.sweep()
+    assert delivery._record(email.pk, claimed_at, status="sent", sent_at=timezone.now())
     email.refresh_from_db()
     assert email.status == "sent"
     # Another sender's claim (a re-send) is not overwritten by a stale one.
-    outbox._record(email.pk, claimed_at - timedelta(seconds=1), status="failed")
+    delivery._record(email.pk, claimed_at - timedelta(seconds=1), status="failed")
     email.refresh_from_db()
     assert email.status == "sent"
 
@@ -261,7 +262,7 @@ def test_sensitive_body_is_erased_after_delivery(mailoutbox):
     with transaction.atomic():
         email = _queue(sensitive=True)
     email.refresh_from_db()
-    assert email.body_text == outbox.ERASED
+    assert email.body_text == delivery.ERASED
     assert "http://x/" in mailoutbox[0].body
 
 
@@ -274,7 +275,7 @@ def test_resend_puts_a_failed_email_back_due_now_and_records_who(world, flaky_sm
     assert email.status == "failed"
     moment = timezone.now() + timedelta(minutes=5)
     with time_machine.travel(moment, tick=False):
-        email = outbox.resend_email(email=email, by=world.coordinator)
+        email = resend_email(email=email, by=world.coordinator)
     assert (email.status, email.attempts, email.resent_by, email.resent_at) == (
         "sent",
         1,
@@ -307,7 +308,7 @@ def test_resend_refuses_what_is_not_failed_or_uncertain(world, mailoutbox, statu
         sent_at=now if status == "sent" else None,
     )
     with pytest.raises(ValidationError, match=message):
-        outbox.resend_email(email=email, by=world.coordinator)
+        resend_email(email=email, by=world.coordinator)
     email.refresh_from_db()
     assert (email.status, email.resent_at, email.resent_by) == (status, None, None)
     assert mailoutbox == []
@@ -412,7 +413,7 @@ def test_an_email_without_a_calendar_is_text_and_html_with_the_same_headers(mail
     assert _tree(parsed) == ("multipart/alternative", ["text/plain", "text/html"])
     assert parsed["Auto-Submitted"] == "auto-generated"
     assert parsed["X-Auto-Response-Suppress"] == "All"
-    assert parsed["Message-ID"] == outbox.message_id("k1")
+    assert parsed["Message-ID"] == delivery.message_id("k1")
     assert parsed["Message-ID"].endswith("@127.0.0.1>")  # the host of the default SITE_URL
     assert parsed["List-Unsubscribe"] is None
 
@@ -461,7 +462,7 @@ def test_message_id_is_the_same_for_a_resend(world, mailoutbox, settings):
         email = _queue(campus=world.campus)
     # As if the sender had lost the database right after the hand-off.
     OutboundEmail.objects.filter(pk=email.pk).update(status="uncertain")
-    outbox.resend_email(email=email, by=world.coordinator)
+    resend_email(email=email, by=world.coordinator)
     assert [_parsed(m)["Message-ID"] for m in mailoutbox] == 2 * [
         f"<{hashlib.sha256(b'k1').hexdigest()[:32]}@copractice.example.edu>"
     ]
@@ -497,15 +498,15 @@ def test_bad_headers_are_refused_at_queue_time(mailoutbox, headers, error):
 
 # --- logs: one line per delivered e-mail, ids and kinds only ----------------------------------
 def test_the_log_says_what_happened_with_ids_and_kinds_only(flaky_smtp, caplog):
-    caplog.set_level(logging.INFO, logger="copractice.outbox")
+    caplog.set_level(logging.INFO, logger="outbox")
     flaky_smtp(1, smtplib.SMTPRecipientsRefused({"someone@example.edu": (451, b"4.3.0 Later")}))
     with time_machine.travel(timezone.now(), tick=False) as clock:
         with transaction.atomic():
             email = _queue(subject="Private matter")
         clock.shift(timedelta(seconds=31))
-        outbox.sweep()
+        tasks.sweep()
     assert [
-        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "copractice.outbox"
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("outbox.")
     ] == [
         (
             "WARNING",
@@ -529,7 +530,7 @@ def test_broker_outage_delays_mail_but_loses_none(world, dead_broker, mailoutbox
     assert OutboundEmail.objects.get().status == "pending"
     assert mailoutbox == []
     dead_broker()  # the broker is back
-    assert outbox.sweep() == 1
+    assert tasks.sweep() == 1
     assert OutboundEmail.objects.get().status == "sent"
     assert [m.to for m in mailoutbox] == [["new@example.edu"]]
 
@@ -554,7 +555,7 @@ def test_a_site_admin_sends_again_from_site_admin(client, world, mailoutbox):
     }
     client.force_login(world.admin)
     response = client.post(
-        "/admin/copractice/outboundemail/",
+        "/admin/outbox/outboundemail/",
         {"action": "send_again", "_selected_action": [row.pk for row in rows.values()]},
         follow=True,
     )

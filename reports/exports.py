@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 
+from meetings.models import AgendaItem, Attendance, Meeting
 from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES
 
-from . import reports
-from .models import AgendaItem, Attendance, Meeting
+from . import selectors
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -145,8 +145,8 @@ def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
     tz = campus.tz
     attendances = Attendance.objects.filter(
         meeting__campus=campus,
-        meeting__starts_at__gte=reports.local_midnight(start, tz),
-        meeting__starts_at__lt=reports.local_midnight(end + dt.timedelta(days=1), tz),
+        meeting__starts_at__gte=selectors.local_midnight(start, tz),
+        meeting__starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
     )
     return to_csv(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
 
@@ -201,7 +201,7 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
 
 
 def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
-    """Topic coverage at the campus (see `reports.topic_coverage`). One query."""
+    """Topic coverage at the campus (see `selectors.topic_coverage`). One query."""
     return to_csv(
         TOPICS_HEADER,
         (
@@ -213,6 +213,6 @@ def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
                 c.last_covered.isoformat() if c.last_covered else "",
                 c.state_label,
             ]
-            for c in reports.topic_coverage(campus=campus, now=now)
+            for c in selectors.topic_coverage(campus=campus, now=now)
         ),
     )

@@ -1,12 +1,10 @@
-"""The e-mail outbox: queue in the cause's transaction, deliver after commit, at most once.
-
-A broker outage or an SMTP failure delays mail but loses none: the row stays pending and the
-periodic sweep dispatches it again; the conditional claim makes a second dispatch harmless.
+"""Delivering the outbox: build each message as mail clients expect it, send it at most once.
 
 At most once, also when the database goes away mid-delivery: once a message is handed to the
 mail server, the outcome is recorded by a conditional UPDATE that is retried on a fresh
 connection. A row whose outcome could not be recorded stays "sending"; the sweep then marks it
-"delivery uncertain" and never sends it again by itself — a coordinator may (`resend_email`).
+"delivery uncertain" (`mark_uncertain`) and never sends it again by itself — a coordinator may
+(`outbox.services.resend_email`).
 
 An e-mail that can never be sent (a header with a line break, an invalid address, a permanent
 refusal by the mail server) fails at once instead of being retried for hours.
@@ -14,7 +12,6 @@ refusal by the mail server) fails at once instead of being retried for hours.
 
 import hashlib
 import logging
-import re
 import smtplib
 import time
 from contextlib import suppress
@@ -28,10 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText, sanitize_address
 from django.core.validators import validate_email
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db import connection as db_connection
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -50,12 +46,8 @@ SMTP_TIMEOUT = 60
 # After the hand-off, recording the outcome is retried on a fresh connection after these pauses.
 RECORD_PAUSES = [0.5, 1, 2, 4]
 ERASED = "[This message held a personal link and was erased after delivery.]"
-RESENDABLE = (Status.FAILED, Status.UNCERTAIN)
-# Headers the outbox sets on every e-mail; a caller cannot replace them.
+# Headers the outbox sets on every e-mail (build_message); a caller cannot replace them.
 OWN_HEADERS = {"message-id", "auto-submitted", "x-auto-response-suppress", "x-copractice-key"}
-# RFC 5322 field names: printable US-ASCII except the colon.
-HEADER_NAME = re.compile(r"[!-9;-~]+")
-ADDRESS_HEADERS = {"from", "to", "cc", "bcc", "reply-to", "sender"}
 
 
 class PermanentFailure(Exception):
@@ -70,105 +62,6 @@ def message_id(key: str) -> str:
     """The same Message-ID for every sending of an e-mail, so a client shows a re-send once."""
     domain = urlparse(settings.SITE_URL).hostname or "localhost"
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
-
-
-def _checked_headers(headers: dict[str, str] | None) -> dict[str, str]:
-    """Refuse, in the caller's transaction, headers that could never be sent or would inject."""
-    headers = dict(headers or {})
-    for name, value in headers.items():
-        if not isinstance(name, str) or not HEADER_NAME.fullmatch(name):
-            raise ValueError(f"Not a valid e-mail header name: {name!r}")
-        if name.lower() in OWN_HEADERS | ADDRESS_HEADERS:
-            raise ValueError(f"The outbox sets the {name} header itself.")
-        if not isinstance(value, str):
-            raise ValueError(f"The {name} header's value must be text.")
-        if "\n" in value or "\r" in value:
-            raise ValueError(f"The {name} header's value contains a line break.")
-    return headers
-
-
-def queue_email(
-    *,
-    key: str,
-    kind: str,
-    to: str,
-    subject: str,
-    template: str,
-    context: dict,
-    campus=None,
-    user=None,
-    ics: str = "",
-    sensitive: bool = False,
-    headers: dict[str, str] | None = None,
-) -> OutboundEmail | None:
-    """Render `<template>.txt` and `.html` and queue them (see `queue_message`)."""
-    context = {**context, "site_url": settings.SITE_URL, "campus": campus}
-    return queue_message(
-        key=key,
-        kind=kind,
-        to=to,
-        subject=f"[CoPractice] {subject}",
-        body_text=render_to_string(f"{template}.txt", context),
-        body_html=render_to_string(f"{template}.html", context),
-        campus=campus,
-        user=user,
-        ics=ics,
-        sensitive=sensitive,
-        headers=headers,
-    )
-
-
-def queue_message(
-    *,
-    key: str,
-    kind: str,
-    to: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    campus=None,
-    user=None,
-    ics: str = "",
-    sensitive: bool = False,
-    headers: dict[str, str] | None = None,
-) -> OutboundEmail | None:
-    """Write the e-mail to the outbox (once per key) and deliver it after the commit.
-
-    Call it inside the transaction of the change that causes it. Returns None when an e-mail
-    with this key exists already. `headers` are sent as given; a value with a line break is
-    refused here (ValueError), before anything is written.
-    """
-    headers = _checked_headers(headers)
-    try:
-        with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                key=key,
-                kind=kind,
-                campus=campus,
-                user=user,
-                to=to,
-                subject=subject,
-                body_text=body_text,
-                body_html=body_html,
-                ics=ics,
-                headers=headers,
-                sensitive=sensitive,
-                next_attempt_at=timezone.now(),
-            )
-    except IntegrityError:
-        return None
-    transaction.on_commit(lambda: dispatch(email.pk))
-    return email
-
-
-def dispatch(email_id: int) -> None:
-    """Hand delivery to a worker; if the broker is unreachable, the sweep does it later."""
-    from .tasks import deliver_email
-
-    try:
-        deliver_email.apply_async(kwargs={"email_id": email_id}, retry=False)
-    except Exception as error:  # any broker failure: the row is safe in the database
-        logger.warning("Outbox: could not dispatch e-mail %s (%s); the sweep will", email_id, error)
 
 
 # --- building the message ------------------------------------------------------------------
@@ -366,14 +259,13 @@ def deliver(*, email_id: int) -> str:
     return "sent"
 
 
-def sweep(*, limit: int = 500) -> int:
-    """Re-dispatch what is due. Returns how many.
-
-    A row still "sending" past STUCK_AFTER belongs to a sender that died or could not record
-    the outcome: it may have gone out, so it becomes "delivery uncertain" and is not sent
-    again unless a coordinator asks (resend_email)."""
-    now = timezone.now()
-    stuck = OutboundEmail.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+def mark_uncertain(*, limit: int = 500) -> list[int]:
+    """Rows still "sending" past STUCK_AFTER belong to a sender that died or could not record
+    the outcome: they may have gone out, so they become "delivery uncertain" and are not sent
+    again unless a coordinator asks. Returns their ids."""
+    stuck = OutboundEmail.objects.filter(
+        status=Status.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER
+    )
     stuck_ids = list(stuck.values_list("pk", flat=True)[:limit])
     if stuck_ids:
         stuck.filter(pk__in=stuck_ids).update(
@@ -387,39 +279,13 @@ def sweep(*, limit: int = 500) -> int:
             "Outbox: e-mail %s: delivery uncertain (the sender stopped mid-send); not re-sent",
             ", ".join(map(str, stuck_ids)),
         )
-    due = list(
-        OutboundEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+    return stuck_ids
+
+
+def due_ids(*, limit: int = 500) -> list[int]:
+    """The pending rows whose next attempt is due, longest waiting first."""
+    return list(
+        OutboundEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for email_id in due:
-        dispatch(email_id)
-    return len(due)
-
-
-def resend_email(*, email: OutboundEmail, by) -> OutboundEmail:
-    """Send a failed or uncertain e-mail again, now: a person's decision, recorded on the row.
-
-    It keeps its key and so its Message-ID: a client that got it already shows it once.
-    Raises ValidationError for any other status (sent, or already on its way)."""
-    now = timezone.now()
-    with transaction.atomic():
-        updated = OutboundEmail.objects.filter(pk=email.pk, status__in=RESENDABLE).update(
-            status=Status.PENDING,
-            next_attempt_at=now,
-            attempts=0,
-            resent_at=now,
-            resent_by=by,
-        )
-        if not updated:
-            email.refresh_from_db(fields=["status"])
-            if email.status == Status.SENT:
-                raise ValidationError("This e-mail was delivered already: it is not sent again.")
-            raise ValidationError(
-                "This e-mail is on its way already: only a failed e-mail or one whose "
-                "delivery is uncertain can be sent again."
-            )
-        transaction.on_commit(lambda: dispatch(email.pk))
-    email.refresh_from_db()
-    logger.info("Outbox: e-mail %s (%s) queued again by user %s", email.pk, email.kind, by.pk)
-    return email

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from .reports import AttendanceMonth, CadenceMonth, MonthState
+from .selectors import AttendanceMonth, CadenceMonth, MonthState
 
 CELL = 40  # width of one month in the cadence strip
 BAR_SLOT = 50  # width of one month in the attendance chart
@@ -32,14 +32,14 @@ def _year_label(month, first: bool) -> str:
     return f"{month:%Y}" if first or month.month == 1 else ""
 
 
-def _join(parts: Sequence[str]) -> SafeString:
-    return mark_safe("".join(parts))  # every part was built by format_html
+def _join(parts: Sequence[SafeString]) -> SafeString:
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def cadence_strip(cells: Sequence[CadenceMonth], *, label: str = "Meetings by month") -> str:
     """A strip of one cell per month: filled when held, outlined when scheduled, crossed when
     only cancelled, dashed and empty when there was none. The current month is underlined."""
-    counts = {state: 0 for state in MonthState.LABELS}
+    counts = dict.fromkeys(MonthState.values, 0)
     for cell in cells:
         counts[cell.state] += 1
     summary = (
@@ -211,4 +211,4 @@ def attendance_bars(
 
 def legend_items() -> list[tuple[str, str]]:
     """(state, label) pairs for the cadence legend, in the order of precedence."""
-    return list(MonthState.LABELS.items())
+    return MonthState.choices

@@ -16,9 +16,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from meetings.selectors import meetings_for
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
 
-from . import charts, exports, reports, selectors
+from . import charts, exports, selectors
 from .forms import ExportRangeForm
 
 
@@ -36,7 +37,7 @@ class DashboardView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        data = reports.coordinator_dashboard(campus=self.campus)
+        data = selectors.coordinator_dashboard(campus=self.campus)
         context.update(data)
         context["cadence_chart"] = charts.cadence_strip(data["cadence"])
         context["attendance_chart"] = charts.attendance_bars(data["attendance_months"])
@@ -55,7 +56,7 @@ class MyPageView(MemberRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(reports.my_page(user=self.request.user, campus=self.campus))
+        context.update(selectors.my_page(user=self.request.user, campus=self.campus))
         return context
 
 
@@ -72,7 +73,7 @@ class OverviewView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = reports.overview()
+        rows = selectors.overview()
         for row in rows:
             row.cadence_chart = charts.cadence_strip(
                 row.cadence, label=f"Meetings by month at {row.campus.name}"
@@ -92,7 +93,7 @@ class OverviewView(LoginRequiredMixin, TemplateView):
 class MeetingAttendanceCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         meeting = get_object_or_404(
-            selectors.meetings_for(campus=self.campus).select_related("campus"),
+            meetings_for(campus=self.campus).select_related("campus"),
             pk=kwargs["pk"],
         )
         day = meeting.starts_at.astimezone(self.campus.tz).date()
