@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from members.validators import (
     EARLIEST_DATE,
@@ -113,6 +114,13 @@ class MeetingForm(_MeetingFieldsForm):
 
 
 class MeetingCreateForm(MeetingForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].help_text = _(
+            "A past date (up to a year ago) records a meeting that already took place: nobody "
+            "is e-mailed, and you go straight to its presence and minutes."
+        )
+
     agenda = forms.ChoiceField(
         label="Start the agenda with",
         choices=AGENDA_CHOICES,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
@@ -116,6 +117,18 @@ class MeetingCreateView(CoordinatorRequiredMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         expected = selectors.expected_count(meeting=meeting)
+        if meeting.has_started:
+            # Recorded after the fact: nobody was e-mailed; what is left is who came.
+            messages.success(
+                self.request,
+                _(
+                    "Recorded “%(title)s”, which has already taken place; nobody was e-mailed. "
+                    "Record who was there (%(expected)s people were members then), then the "
+                    "minutes."
+                )
+                % {"title": meeting.title, "expected": expected},
+            )
+            return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         messages.success(
             self.request, f"Scheduled “{meeting.title}”; {expected} people are expected."
         )

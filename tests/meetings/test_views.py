@@ -129,6 +129,27 @@ def test_coordinator_schedules_a_meeting(client, world, now):
     assert _messages(response) == ["Scheduled “October meeting”; 3 people are expected."]
 
 
+def test_schedule_a_past_meeting_lands_on_its_presence_without_any_email(client, world, now):
+    from members.models import Membership
+    from outbox.models import OutboundEmail
+
+    Membership.objects.filter(campus=world.campus).update(joined_on=dt.date(2026, 1, 5))
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("meeting_create", campus=world.campus.slug), _form_data(day="2026-08-25")
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response.url == _url("roster", meeting)
+    assert OutboundEmail.objects.count() == 0
+    page = client.get(response.url)
+    assert _messages(page) == [
+        "Recorded “October meeting”, which has already taken place; nobody was e-mailed. "
+        "Record who was there (3 people were members then), then the minutes."
+    ]
+    assert page.status_code == 200
+
+
 def test_schedule_form_shows_the_time_zone(client, world, now):
     client.force_login(world.coordinator)
     html = client.get(_url("meeting_create", campus=world.campus.slug)).content.decode()
@@ -141,9 +162,9 @@ def test_schedule_form_shows_the_time_zone(client, world, now):
     [
         ({"end_time": "16:00"}, "The meeting must end after it starts."),
         (
-            {"day": "2026-08-31"},
-            "Mon 31 Aug 2026, 17:00 EDT is in the past. "
-            "Meetings can only be scheduled in the future.",
+            {"day": "2025-08-01"},
+            "Fri 1 Aug 2025, 17:00 EDT is more than a year ago. "
+            "A meeting that already happened can be recorded up to a year later.",
         ),
         ({"location": ""}, "Give a location, an online link, or both."),
         (
