@@ -456,6 +456,13 @@ class PresenceForm(forms.Form):
     row, named `presence-<id>` as the page's buttons are (`meeting_tags.presence_choices`).
     A person left without a choice keeps what is recorded; other names are ignored."""
 
+    # The form's second submit button: fill in those who confirmed and have no choice yet.
+    shortcut = forms.ChoiceField(
+        choices=[("confirmed_present", "Everyone who confirmed was present")],
+        required=False,
+        error_messages={"invalid_choice": "Save presence, or use the shortcut button."},
+    )
+
     def __init__(self, *args, attendance_ids, **kwargs):
         super().__init__(*args, **kwargs)
         for pk in attendance_ids:
@@ -472,5 +479,8 @@ class PresenceForm(forms.Form):
         return {
             int(name.removeprefix("presence-")): value
             for name, value in self.cleaned_data.items()
-            if value
+            if name.startswith("presence-") and value
         }
+
+    def confirmed_present(self) -> bool:
+        return self.cleaned_data.get("shortcut") == "confirmed_present"

@@ -1,5 +1,7 @@
 """Reads for meetings, each a fixed number of queries whatever the number of rows."""
 
+from collections import Counter
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -158,7 +160,33 @@ def responses(*, meeting: Meeting) -> dict[str, list[Attendance]]:
 
 
 def roster(*, meeting: Meeting) -> list[Attendance]:
-    return list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
+    """Everyone expected, by name; `same_name` is set on people who share their name with
+    someone else on the list (the page then shows their e-mail address). One query."""
+    rows = list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
+    names = Counter(row.user.name.strip().casefold() for row in rows)
+    for row in rows:
+        row.same_name = names[row.user.name.strip().casefold()] > 1 or not row.user.name.strip()
+    return rows
+
+
+def presence_summary(rows) -> dict[str, int]:
+    """Counts for a roster: there (present or late), away (excused or absent), unrecorded."""
+    summary = {"there": 0, "away": 0, "unrecorded": 0, "total": 0}
+    for row in rows:
+        presence = row.presence if hasattr(row, "presence") else row
+        if presence in Attendance.WAS_THERE:
+            summary["there"] += 1
+        elif presence == Attendance.Presence.UNRECORDED:
+            summary["unrecorded"] += 1
+        else:
+            summary["away"] += 1
+        summary["total"] += 1
+    return summary
+
+
+def presence_counts(*, meeting: Meeting) -> dict[str, int]:
+    """The roster's counts without the people. One query."""
+    return presence_summary(meeting.attendances.values_list("presence", flat=True))
 
 
 def attendance_history(*, user, campus: Campus) -> list[Attendance]:

@@ -772,6 +772,29 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) ->
 
 
 @transaction.atomic
+def take_presence(
+    *, meeting: Meeting, presences: dict[int, str], confirmed_present: bool = False, by: User
+) -> tuple[int, int]:
+    """The roster's one form: the presences chosen on the page and, when asked, "everyone who
+    confirmed was present" for those the page left without a choice and nobody has recorded
+    yet (a choice already made is never overwritten). Returns (rows changed, people the
+    shortcut marked present)."""
+    meeting = lock_meeting(meeting)
+    _check_presence_time(meeting)
+    filled = []
+    if confirmed_present:
+        filled = list(
+            meeting.attendances.filter(
+                response=Attendance.Response.ATTENDING, presence=Attendance.Presence.UNRECORDED
+            )
+            .exclude(pk__in=list(presences))
+            .values_list("pk", flat=True)
+        )
+    merged = {**presences, **dict.fromkeys(filled, Attendance.Presence.PRESENT)}
+    return record_presence(meeting=meeting, presences=merged, by=by), len(filled)
+
+
+@transaction.atomic
 def mark_confirmed_present(*, meeting: Meeting, by: User) -> int:
     """The shortcut: everyone who said they would come, and whose presence is not yet
     recorded, was present."""

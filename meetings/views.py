@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
@@ -428,27 +429,62 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(rows=selectors.roster(meeting=self.get_meeting()), choices=self.choices)
+        rows = selectors.roster(meeting=self.get_meeting())
+        context.update(rows=rows, choices=self.choices, summary=selectors.presence_summary(rows))
         return context
 
     def post(self, request, *args, **kwargs):
+        """The whole form (a person's choices, maybe the shortcut), or with htmx one person's
+        choice at a time: then the answer is the count of who is still unrecorded."""
         meeting = self.get_meeting()
         back = redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         form = PresenceForm(
             request.POST,
             attendance_ids=selectors.attendance_ids(meeting=meeting),
         )
+        error = None
         if not form.is_valid():
-            messages.error(request, error_text(form))
-            return back
-        try:
-            changed = services.record_presence(
-                meeting=meeting, presences=form.presences(), by=request.user
+            error = error_text(form)
+        else:
+            try:
+                _changed, filled = services.take_presence(
+                    meeting=meeting,
+                    presences=form.presences(),
+                    confirmed_present=form.confirmed_present(),
+                    by=request.user,
+                )
+            except ValidationError as refused:
+                error = error_text(refused)
+        if request.htmx:
+            return render(
+                request,
+                "meetings/_roster_count.html",
+                {"summary": selectors.presence_counts(meeting=meeting), "error": error},
             )
-        except ValidationError as error:
-            messages.error(request, error_text(error))
+        if error:
+            messages.error(request, error)
             return back
-        messages.success(request, f"Saved presence ({changed} changed).")
+        summary = selectors.presence_counts(meeting=meeting)
+        text = _(
+            "Saved presence: %(there)s there, %(away)s excused or absent, %(left)s not "
+            "recorded yet."
+        ) % {
+            "there": summary["there"],
+            "away": summary["away"],
+            "left": summary["unrecorded"],
+        }
+        if form.confirmed_present():
+            text = (
+                ngettext(
+                    "Marked %(count)s person who had confirmed as present.",
+                    "Marked %(count)s people who had confirmed as present.",
+                    filled,
+                )
+                % {"count": filled}
+                + " "
+                + text
+            )
+        messages.success(request, text)
         return back
 
 

@@ -479,7 +479,9 @@ def test_roster_records_presence_for_everyone(client, world, meeting, after_star
             f"presence-{rows[world.partner].pk}": "excused",
         },
     )
-    assert _messages(client.get(response.url)) == ["Saved presence (2 changed)."]
+    assert _messages(client.get(response.url)) == [
+        "Saved presence: 1 there, 1 excused or absent, 1 not recorded yet."
+    ]
     assert dict(meeting.attendances.values_list("user", "presence")) == {
         world.peer.pk: "present",
         world.partner.pk: "excused",
@@ -487,10 +489,85 @@ def test_roster_records_presence_for_everyone(client, world, meeting, after_star
     }
 
 
+def test_roster_shortcut_keeps_the_choices_posted_with_it(client, world, meeting, now):
+    for person in (world.peer, world.partner, world.coordinator):
+        services.respond(attendance=attendance(meeting, person), response="attending")
+    now.move_to(local(2026, 9, 8, 18))
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("roster", meeting),
+        {
+            f"presence-{attendance(meeting, world.partner).pk}": "absent",
+            "shortcut": "confirmed_present",
+        },
+    )
+    assert _messages(client.get(response.url)) == [
+        "Marked 2 people who had confirmed as present. "
+        "Saved presence: 2 there, 1 excused or absent, 0 not recorded yet."
+    ]
+    assert dict(meeting.attendances.values_list("user", "presence")) == {
+        world.peer.pk: "present",
+        world.partner.pk: "absent",
+        world.coordinator.pk: "present",
+    }
+
+
+def test_roster_shortcut_never_overwrites_a_recorded_presence(client, world, meeting, now):
+    services.respond(attendance=attendance(meeting, world.peer), response="attending")
+    now.move_to(local(2026, 9, 8, 18))
+    services.record_presence(
+        meeting=meeting, presences={attendance(meeting, world.peer).pk: "late"}, by=None
+    )
+    client.force_login(world.coordinator)
+    response = client.post(_url("roster", meeting), {"shortcut": "confirmed_present"})
+    assert _messages(client.get(response.url)) == [
+        "Marked 0 people who had confirmed as present. "
+        "Saved presence: 1 there, 0 excused or absent, 2 not recorded yet."
+    ]
+    assert attendance(meeting, world.peer).presence == "late"
+
+
+def test_roster_unknown_shortcut_changes_nothing(client, world, meeting, after_start):
+    client.force_login(world.coordinator)
+    row = attendance(meeting, world.peer)
+    response = client.post(
+        _url("roster", meeting), {f"presence-{row.pk}": "present", "shortcut": "everyone"}
+    )
+    assert _messages(client.get(response.url)) == ["Save presence, or use the shortcut button."]
+    assert attendance(meeting, world.peer).presence == "unrecorded"
+
+
+def test_roster_with_htmx_saves_one_person_and_answers_the_count(
+    client, world, meeting, after_start
+):
+    client.force_login(world.coordinator)
+    row = attendance(meeting, world.peer)
+    response = client.post(
+        _url("roster", meeting), {f"presence-{row.pk}": "present"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert "<strong>2</strong> people still unrecorded" in html
+    assert "(1 there, 0 excused or absent, of 3 expected)" in html
+    assert attendance(meeting, world.peer).presence == "present"
+
+
+def test_roster_tells_people_with_the_same_name_apart(client, world, meeting, after_start):
+    from members.models import User
+
+    User.objects.filter(pk__in=[world.peer.pk, world.partner.pk]).update(name="Sam Lee")
+    client.force_login(world.coordinator)
+    html = client.get(_url("roster", meeting)).content.decode()
+    assert f'Sam Lee <span class="roster-email">({world.peer.email})</span>' in html
+    assert f'Sam Lee <span class="roster-email">({world.partner.email})</span>' in html
+    assert f"({world.coordinator.email})" not in html
+    assert "<strong>3</strong> people still unrecorded" in " ".join(html.split())
+
+
 def test_roster_page_has_a_radio_group_per_person(client, world, meeting, after_start):
     client.force_login(world.coordinator)
     html = client.get(_url("roster", meeting)).content.decode()
-    assert html.count('<fieldset class="roster-person">') == 3
+    assert html.count('<fieldset class="roster-person"') == 3
     assert html.count('type="radio"') == 12
     assert "Everyone who confirmed was present" in html
 
@@ -1023,7 +1100,9 @@ def test_roster_ignores_what_is_not_a_person_of_this_meeting(client, world, meet
             "presence-": "present",
         },
     )
-    assert _messages(client.get(response.url)) == ["Saved presence (1 changed)."]
+    assert _messages(client.get(response.url)) == [
+        "Saved presence: 1 there, 0 excused or absent, 2 not recorded yet."
+    ]
     assert attendance(meeting, world.peer).presence == "late"
     elsewhere.refresh_from_db()
     assert elsewhere.presence == "unrecorded"
