@@ -484,3 +484,13 @@ class PresenceForm(forms.Form):
 
     def confirmed_present(self) -> bool:
         return self.cleaned_data.get("shortcut") == "confirmed_present"
+
+
+class MonthForm(forms.Form):
+    """The month of the calendar view, from its address: 2000 to 2100 (a 404 otherwise)."""
+
+    year = forms.IntegerField(min_value=EARLIEST_DATE.year, max_value=LATEST_DATE.year)
+    month = forms.IntegerField(min_value=1, max_value=12)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.cleaned_data["year"], self.cleaned_data["month"], 1)

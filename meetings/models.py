@@ -149,6 +149,10 @@ class Meeting(models.Model):
         return self.starts_at <= timezone.now()
 
     @property
+    def is_on_now(self):
+        return self.starts_at <= timezone.now() < self.ends_at
+
+    @property
     def presence_due(self):
         """On now, or ended less than PRESENCE_FIRST_FOR ago: pages offer "Take presence"
         first."""

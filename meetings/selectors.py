@@ -1,6 +1,9 @@
 """Reads for meetings, each a fixed number of queries whatever the number of rows."""
 
+import datetime as dt
+from calendar import Calendar
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -37,6 +40,18 @@ def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
         ),
         present_count=Count(
             "attendances", filter=Q(attendances__presence__in=Attendance.WAS_THERE)
+        ),
+        away_count=Count(
+            "attendances",
+            filter=Q(
+                attendances__presence__in=[
+                    Attendance.Presence.EXCUSED,
+                    Attendance.Presence.ABSENT,
+                ]
+            ),
+        ),
+        unrecorded_count=Count(
+            "attendances", filter=Q(attendances__presence=Attendance.Presence.UNRECORDED)
         ),
     )
 
@@ -75,6 +90,53 @@ def meeting_list(*, campus: Campus, user, past_page=1) -> tuple[list[Meeting], P
     for meeting in upcoming + past.object_list:
         meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
     return upcoming, past
+
+
+def by_month(meetings: list[Meeting], *, campus: Campus) -> list[tuple[dt.date, list[Meeting]]]:
+    """Meetings grouped by the month they start in, on the campus's clock, in the order given:
+    [(first day of the month, [meetings])]."""
+    groups: list[tuple[dt.date, list[Meeting]]] = []
+    for meeting in meetings:
+        month = meeting.starts_at.astimezone(campus.tz).date().replace(day=1)
+        if not groups or groups[-1][0] != month:
+            groups.append((month, []))
+        groups[-1][1].append(meeting)
+    return groups
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    day: dt.date
+    in_month: bool
+    meetings: list
+
+
+def month_calendar(*, campus: Campus, user, year: int, month: int) -> list[list[MonthDay]]:
+    """The weeks (Monday first) of a month on the campus's clock, each day with the meetings
+    starting on it (with response counts and the person's own attendance). One query for the
+    meetings, whatever their number."""
+    zone = campus.tz
+    first = dt.date(year, month, 1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    starts = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    ends = dt.datetime.combine(after, dt.time.min, tzinfo=zone)
+    meetings = list(
+        _with_counts(meetings_for(campus=campus))
+        .filter(starts_at__gte=starts, starts_at__lt=ends)
+        .prefetch_related(_own_attendance(user))
+        .order_by("starts_at", "pk")
+    )
+    on_day: dict[dt.date, list[Meeting]] = {}
+    for meeting in meetings:
+        meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+        on_day.setdefault(meeting.starts_at.astimezone(zone).date(), []).append(meeting)
+    return [
+        [
+            MonthDay(day=day, in_month=day.month == month, meetings=on_day.get(day, []))
+            for day in week
+        ]
+        for week in Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
 
 
 def meeting_detail(*, campus: Campus, pk: int, user) -> Meeting:

@@ -1,11 +1,14 @@
 """Thin views: a form, one service call, a message, a redirect. Every object is fetched through
 the campus, so another campus's meeting is a 404."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequiredMixin
 from members.forms import PageForm, add_service_error, error_text
+from members.validators import EARLIEST_DATE, LATEST_DATE
 from outbox.mail import absolute_url
 from training.selectors import open_offers
 
@@ -26,6 +30,7 @@ from .forms import (
     CancelForm,
     MeetingCreateForm,
     MeetingEditForm,
+    MonthForm,
     PresenceForm,
     RespondForm,
     RespondFromForm,
@@ -66,7 +71,45 @@ class MeetingListView(CampusMixin, TemplateView):
             user=self.request.user,
             past_page=PageForm(self.request.GET).page_number(),
         )
-        context.update(upcoming=upcoming, past=past, respond_form=RespondForm())
+        today = timezone.localdate(timezone=self.campus.tz)
+        context.update(
+            upcoming=upcoming,
+            past=past,
+            upcoming_months=selectors.by_month(upcoming, campus=self.campus),
+            past_months=selectors.by_month(past.object_list, campus=self.campus),
+            this_month=today.replace(day=1),
+        )
+        return context
+
+
+class MeetingCalendarView(CampusMixin, TemplateView):
+    """A month of meetings as a calendar (a list on phones), with the months around it."""
+
+    template_name = "meetings/meeting_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = MonthForm({"year": self.kwargs["year"], "month": self.kwargs["month"]})
+        if not form.is_valid():
+            raise Http404("No such month.")
+        first = form.first_day()
+        today = timezone.localdate(timezone=self.campus.tz)
+        weeks = selectors.month_calendar(
+            campus=self.campus, user=self.request.user, year=first.year, month=first.month
+        )
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        context.update(
+            first=first,
+            weeks=weeks,
+            days_with_meetings=[
+                day for week in weeks for day in week if day.in_month and day.meetings
+            ],
+            previous=previous if previous >= EARLIEST_DATE else None,
+            following=following if following <= LATEST_DATE else None,
+            today=today,
+            this_month=today.replace(day=1),
+        )
         return context
 
 

@@ -73,11 +73,11 @@ def test_meeting_journey(login, world, live_server):
     assert offer.status == "used"
     _log_out(page)
 
-    # A peer supporter confirms from their list of upcoming meetings; another declines.
+    # A peer supporter confirms from their list of upcoming meetings in one click; another
+    # declines from the meeting's page, with a note.
     login(world.peer)
     page.get_by_role("link", name="Meetings", exact=True).click()
     assert_accessible(page)
-    page.get_by_label("Note (optional)").fill("coming straight from class")
     page.get_by_role("button", name=re.compile("^Attending December community of practice")).click()
     assert page.get_by_text("Your response to “December community of practice”: attending.")
     assert Attendance.objects.get(meeting=meeting, user=world.peer).response == "attending"
