@@ -120,6 +120,9 @@ class MeetingCreateForm(MeetingForm):
             "A past date (up to a year ago) records a meeting that already took place: nobody "
             "is e-mailed, and you go straight to its presence and minutes."
         )
+        # Next month's meeting usually follows last month's: offer its agenda first.
+        if selectors.has_agenda_to_copy(campus=self.campus):
+            self.fields["agenda"].initial = services.AGENDA_PREVIOUS
 
     agenda = forms.ChoiceField(
         label="Start the agenda with",

@@ -303,6 +303,15 @@ def own_suggestions(*, campus: Campus, user: User) -> list[DiscussionSuggestion]
     return list(DiscussionSuggestion.objects.filter(campus=campus, author=user))
 
 
+def has_agenda_to_copy(*, campus: Campus) -> bool:
+    """Whether a meeting of the campus (not cancelled) has an agenda a new one can copy."""
+    return (
+        meetings_for(campus=campus)
+        .filter(status=Meeting.Status.SCHEDULED, agenda_items__isnull=False)
+        .exists()
+    )
+
+
 def next_scheduled_meeting(*, campus: Campus) -> Meeting | None:
     return (
         meetings_for(campus=campus)

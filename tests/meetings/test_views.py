@@ -266,6 +266,21 @@ def test_schedule_a_past_meeting_lands_on_its_presence_without_any_email(client,
     assert page.status_code == 200
 
 
+def test_schedule_form_offers_the_previous_agenda_first_once_there_is_one(client, world, now):
+    client.force_login(world.coordinator)
+    url = _url("meeting_create", campus=world.campus.slug)
+    assert client.get(url).context["form"]["agenda"].value() == "guidance"
+    services.schedule_meeting(
+        campus=world.campus,
+        starts_at=local(2026, 9, 8, 17),
+        ends_at=local(2026, 9, 8, 18),
+        title="September",
+        location="Room 1",
+        by=world.coordinator,
+    )
+    assert client.get(url).context["form"]["agenda"].value() == "previous"
+
+
 def test_schedule_form_shows_the_time_zone(client, world, now):
     client.force_login(world.coordinator)
     html = client.get(_url("meeting_create", campus=world.campus.slug)).content.decode()
