@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from members.validators import (
     EARLIEST_DATE,
@@ -113,6 +114,16 @@ class MeetingForm(_MeetingFieldsForm):
 
 
 class MeetingCreateForm(MeetingForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].help_text = _(
+            "A past date (up to a year ago) records a meeting that already took place: nobody "
+            "is e-mailed, and you go straight to its presence and minutes."
+        )
+        # Next month's meeting usually follows last month's: offer its agenda first.
+        if selectors.has_agenda_to_copy(campus=self.campus):
+            self.fields["agenda"].initial = services.AGENDA_PREVIOUS
+
     agenda = forms.ChoiceField(
         label="Start the agenda with",
         choices=AGENDA_CHOICES,
@@ -448,6 +459,13 @@ class PresenceForm(forms.Form):
     row, named `presence-<id>` as the page's buttons are (`meeting_tags.presence_choices`).
     A person left without a choice keeps what is recorded; other names are ignored."""
 
+    # The form's second submit button: fill in those who confirmed and have no choice yet.
+    shortcut = forms.ChoiceField(
+        choices=[("confirmed_present", "Everyone who confirmed was present")],
+        required=False,
+        error_messages={"invalid_choice": "Save presence, or use the shortcut button."},
+    )
+
     def __init__(self, *args, attendance_ids, **kwargs):
         super().__init__(*args, **kwargs)
         for pk in attendance_ids:
@@ -464,5 +482,18 @@ class PresenceForm(forms.Form):
         return {
             int(name.removeprefix("presence-")): value
             for name, value in self.cleaned_data.items()
-            if value
+            if name.startswith("presence-") and value
         }
+
+    def confirmed_present(self) -> bool:
+        return self.cleaned_data.get("shortcut") == "confirmed_present"
+
+
+class MonthForm(forms.Form):
+    """The month of the calendar view, from its address: 2000 to 2100 (a 404 otherwise)."""
+
+    year = forms.IntegerField(min_value=EARLIEST_DATE.year, max_value=LATEST_DATE.year)
+    month = forms.IntegerField(min_value=1, max_value=12)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.cleaned_data["year"], self.cleaned_data["month"], 1)

@@ -3,6 +3,7 @@
 Models stay thin; every change goes through `meetings.services`.
 """
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -42,6 +43,11 @@ class MeetingSeries(models.Model):
     def ical_uid(self):
         """The series is one recurring event in calendars: one UID for all its meetings."""
         return f"series-{self.pk}@copractice"
+
+
+# From a meeting's start until this long after its end, taking presence comes first on its
+# pages (a day: after that, its coordinators get a reminder by e-mail instead).
+PRESENCE_FIRST_FOR = dt.timedelta(hours=24)
 
 
 class MeetingStatus(models.TextChoices):
@@ -141,6 +147,17 @@ class Meeting(models.Model):
     @property
     def has_started(self):
         return self.starts_at <= timezone.now()
+
+    @property
+    def is_on_now(self):
+        return self.starts_at <= timezone.now() < self.ends_at
+
+    @property
+    def presence_due(self):
+        """On now, or ended less than PRESENCE_FIRST_FOR ago: pages offer "Take presence"
+        first."""
+        now = timezone.now()
+        return not self.is_cancelled and self.starts_at <= now < self.ends_at + PRESENCE_FIRST_FOR
 
     @property
     def takes_responses(self):

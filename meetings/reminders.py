@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,6 +289,8 @@ def send_presence_nudges(*, now: datetime | None = None) -> int:
             ends_at__lte=now - NUDGE_AFTER,
             ends_at__gt=now - NUDGE_UNTIL,
             attendances__presence=Attendance.Presence.UNRECORDED,
+            # A meeting recorded after it ended: its coordinator is on its roster already.
+            created_at__lt=F("ends_at"),
         )
         .select_related("campus")
         .distinct()

@@ -1,5 +1,10 @@
 """Reads for meetings, each a fixed number of queries whatever the number of rows."""
 
+import datetime as dt
+from calendar import Calendar
+from collections import Counter
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -35,6 +40,18 @@ def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
         ),
         present_count=Count(
             "attendances", filter=Q(attendances__presence__in=Attendance.WAS_THERE)
+        ),
+        away_count=Count(
+            "attendances",
+            filter=Q(
+                attendances__presence__in=[
+                    Attendance.Presence.EXCUSED,
+                    Attendance.Presence.ABSENT,
+                ]
+            ),
+        ),
+        unrecorded_count=Count(
+            "attendances", filter=Q(attendances__presence=Attendance.Presence.UNRECORDED)
         ),
     )
 
@@ -73,6 +90,53 @@ def meeting_list(*, campus: Campus, user, past_page=1) -> tuple[list[Meeting], P
     for meeting in upcoming + past.object_list:
         meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
     return upcoming, past
+
+
+def by_month(meetings: list[Meeting], *, campus: Campus) -> list[tuple[dt.date, list[Meeting]]]:
+    """Meetings grouped by the month they start in, on the campus's clock, in the order given:
+    [(first day of the month, [meetings])]."""
+    groups: list[tuple[dt.date, list[Meeting]]] = []
+    for meeting in meetings:
+        month = meeting.starts_at.astimezone(campus.tz).date().replace(day=1)
+        if not groups or groups[-1][0] != month:
+            groups.append((month, []))
+        groups[-1][1].append(meeting)
+    return groups
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    day: dt.date
+    in_month: bool
+    meetings: list
+
+
+def month_calendar(*, campus: Campus, user, year: int, month: int) -> list[list[MonthDay]]:
+    """The weeks (Monday first) of a month on the campus's clock, each day with the meetings
+    starting on it (with response counts and the person's own attendance). One query for the
+    meetings, whatever their number."""
+    zone = campus.tz
+    first = dt.date(year, month, 1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    starts = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    ends = dt.datetime.combine(after, dt.time.min, tzinfo=zone)
+    meetings = list(
+        _with_counts(meetings_for(campus=campus))
+        .filter(starts_at__gte=starts, starts_at__lt=ends)
+        .prefetch_related(_own_attendance(user))
+        .order_by("starts_at", "pk")
+    )
+    on_day: dict[dt.date, list[Meeting]] = {}
+    for meeting in meetings:
+        meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+        on_day.setdefault(meeting.starts_at.astimezone(zone).date(), []).append(meeting)
+    return [
+        [
+            MonthDay(day=day, in_month=day.month == month, meetings=on_day.get(day, []))
+            for day in week
+        ]
+        for week in Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
 
 
 def meeting_detail(*, campus: Campus, pk: int, user) -> Meeting:
@@ -158,7 +222,33 @@ def responses(*, meeting: Meeting) -> dict[str, list[Attendance]]:
 
 
 def roster(*, meeting: Meeting) -> list[Attendance]:
-    return list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
+    """Everyone expected, by name; `same_name` is set on people who share their name with
+    someone else on the list (the page then shows their e-mail address). One query."""
+    rows = list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
+    names = Counter(row.user.name.strip().casefold() for row in rows)
+    for row in rows:
+        row.same_name = names[row.user.name.strip().casefold()] > 1 or not row.user.name.strip()
+    return rows
+
+
+def presence_summary(rows) -> dict[str, int]:
+    """Counts for a roster: there (present or late), away (excused or absent), unrecorded."""
+    summary = {"there": 0, "away": 0, "unrecorded": 0, "total": 0}
+    for row in rows:
+        presence = row.presence if hasattr(row, "presence") else row
+        if presence in Attendance.WAS_THERE:
+            summary["there"] += 1
+        elif presence == Attendance.Presence.UNRECORDED:
+            summary["unrecorded"] += 1
+        else:
+            summary["away"] += 1
+        summary["total"] += 1
+    return summary
+
+
+def presence_counts(*, meeting: Meeting) -> dict[str, int]:
+    """The roster's counts without the people. One query."""
+    return presence_summary(meeting.attendances.values_list("presence", flat=True))
 
 
 def attendance_history(*, user, campus: Campus) -> list[Attendance]:
@@ -211,6 +301,15 @@ def campus_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
 def own_suggestions(*, campus: Campus, user: User) -> list[DiscussionSuggestion]:
     """What a person suggested under their name (anonymous ones cannot be told apart)."""
     return list(DiscussionSuggestion.objects.filter(campus=campus, author=user))
+
+
+def has_agenda_to_copy(*, campus: Campus) -> bool:
+    """Whether a meeting of the campus (not cancelled) has an agenda a new one can copy."""
+    return (
+        meetings_for(campus=campus)
+        .filter(status=Meeting.Status.SCHEDULED, agenda_items__isnull=False)
+        .exists()
+    )
 
 
 def next_scheduled_meeting(*, campus: Campus) -> Meeting | None:

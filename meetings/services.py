@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -54,6 +54,10 @@ GUIDANCE_AGENDA = [
 ]
 EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time.min, tzinfo=dt.UTC)
 LATEST_MOMENT = dt.datetime.combine(LATEST_DATE, dt.time.max, tzinfo=dt.UTC)
+
+# A meeting that already happened can be recorded afterwards, up to this long after its start
+# (catching up on a term, not rewriting last year's record).
+PAST_MEETING_LIMIT = dt.timedelta(days=366)
 
 AGENDA_GUIDANCE = "guidance"
 AGENDA_PREVIOUS = "previous"
@@ -122,14 +126,24 @@ def _format_local(campus: Campus, moment: dt.datetime) -> str:
     return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
 
 
-def _check_times(*, campus: Campus, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+def _check_times(
+    *, campus: Campus, starts_at: dt.datetime, ends_at: dt.datetime, allow_past: bool = False
+) -> None:
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         # A comparison, not a conversion: converting a moment near year 1 or 9999 overflows.
         if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
             raise ValidationError({name: DATE_RANGE_MESSAGE})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "The meeting must end after it starts."})
-    if starts_at <= timezone.now():
+    if allow_past:
+        if starts_at < timezone.now() - PAST_MEETING_LIMIT:
+            raise ValidationError(
+                {
+                    "starts_at": f"{_format_local(campus, starts_at)} is more than a year ago. "
+                    "A meeting that already happened can be recorded up to a year later."
+                }
+            )
+    elif starts_at <= timezone.now():
         raise ValidationError(
             {
                 "starts_at": f"{_format_local(campus, starts_at)} is in the past. "
@@ -148,6 +162,19 @@ def _create_attendance(*, meetings: list[Meeting], user_ids: list[int], by: User
 def _active_member_ids(campus: Campus) -> list[int]:
     return list(
         Membership.objects.filter(campus=campus, status=Membership.Status.ACTIVE)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _member_ids_on(campus: Campus, day: dt.date) -> list[int]:
+    """Who was expected at a meeting held on `day` (a meeting recorded afterwards): members who
+    had joined by then and are still active, or have left since."""
+    return list(
+        Membership.objects.filter(campus=campus, joined_on__lte=day)
+        .filter(
+            Q(status=Membership.Status.ACTIVE) | Q(status=Membership.Status.LEFT, left_on__gte=day)
+        )
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
@@ -273,8 +300,12 @@ def schedule_meeting(
     agenda: str = AGENDA_GUIDANCE,
     by: User,
 ) -> Meeting:
-    """Schedule one meeting; every active member of the campus is expected at it."""
-    _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at)
+    """Schedule one meeting; every active member of the campus is expected at it.
+
+    A meeting that has already started (or happened: up to PAST_MEETING_LIMIT ago) is recorded
+    for its presence and minutes: those who were members on its day are expected, and nobody
+    is e-mailed (no invitation; reminders and presence nudges skip it too)."""
+    _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at, allow_past=True)
     previous = _check_agenda_choice(campus=campus, agenda=agenda, before=starts_at)
     meeting = _new_meeting(
         campus=campus,
@@ -288,8 +319,12 @@ def schedule_meeting(
         by=by,
     )
     _initial_agenda(meeting=meeting, agenda=agenda, previous=previous, by=by)
-    _create_attendance(meetings=[meeting], user_ids=_active_member_ids(campus), by=by)
-    notifications.notify_scheduled(meetings=[meeting])
+    if meeting.has_started:
+        day = starts_at.astimezone(campus.tz).date()
+        _create_attendance(meetings=[meeting], user_ids=_member_ids_on(campus, day), by=by)
+    else:
+        _create_attendance(meetings=[meeting], user_ids=_active_member_ids(campus), by=by)
+        notifications.notify_scheduled(meetings=[meeting])
     return meeting
 
 
@@ -734,6 +769,29 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) ->
             default_user=by,
         )
     return len(changed)
+
+
+@transaction.atomic
+def take_presence(
+    *, meeting: Meeting, presences: dict[int, str], confirmed_present: bool = False, by: User
+) -> tuple[int, int]:
+    """The roster's one form: the presences chosen on the page and, when asked, "everyone who
+    confirmed was present" for those the page left without a choice and nobody has recorded
+    yet (a choice already made is never overwritten). Returns (rows changed, people the
+    shortcut marked present)."""
+    meeting = lock_meeting(meeting)
+    _check_presence_time(meeting)
+    filled = []
+    if confirmed_present:
+        filled = list(
+            meeting.attendances.filter(
+                response=Attendance.Response.ATTENDING, presence=Attendance.Presence.UNRECORDED
+            )
+            .exclude(pk__in=list(presences))
+            .values_list("pk", flat=True)
+        )
+    merged = {**presences, **dict.fromkeys(filled, Attendance.Presence.PRESENT)}
+    return record_presence(meeting=meeting, presences=merged, by=by), len(filled)
 
 
 @transaction.atomic

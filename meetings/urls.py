@@ -10,6 +10,11 @@ urlpatterns = [
     path(M, views.MeetingListView.as_view(), name="meeting_list"),
     path(f"{M}new/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path(f"{M}new-series/", views.SeriesCreateView.as_view(), name="series_create"),
+    path(
+        f"{M}calendar/<int:year>/<int:month>/",
+        views.MeetingCalendarView.as_view(),
+        name="meeting_calendar",
+    ),
     path(f"{M}history/", views.HistoryView.as_view(), name="attendance_history"),
     path(f"{M}suggestions/", views.SuggestionListView.as_view(), name="suggestion_list"),
     path(

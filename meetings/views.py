@@ -1,18 +1,24 @@
 """Thin views: a form, one service call, a message, a redirect. Every object is fetched through
 the campus, so another campus's meeting is a 404."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequiredMixin
 from members.forms import PageForm, add_service_error, error_text
+from members.validators import EARLIEST_DATE, LATEST_DATE
 from outbox.mail import absolute_url
 from training.selectors import open_offers
 
@@ -24,6 +30,7 @@ from .forms import (
     CancelForm,
     MeetingCreateForm,
     MeetingEditForm,
+    MonthForm,
     PresenceForm,
     RespondForm,
     RespondFromForm,
@@ -64,7 +71,45 @@ class MeetingListView(CampusMixin, TemplateView):
             user=self.request.user,
             past_page=PageForm(self.request.GET).page_number(),
         )
-        context.update(upcoming=upcoming, past=past, respond_form=RespondForm())
+        today = timezone.localdate(timezone=self.campus.tz)
+        context.update(
+            upcoming=upcoming,
+            past=past,
+            upcoming_months=selectors.by_month(upcoming, campus=self.campus),
+            past_months=selectors.by_month(past.object_list, campus=self.campus),
+            this_month=today.replace(day=1),
+        )
+        return context
+
+
+class MeetingCalendarView(CampusMixin, TemplateView):
+    """A month of meetings as a calendar (a list on phones), with the months around it."""
+
+    template_name = "meetings/meeting_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = MonthForm({"year": self.kwargs["year"], "month": self.kwargs["month"]})
+        if not form.is_valid():
+            raise Http404("No such month.")
+        first = form.first_day()
+        today = timezone.localdate(timezone=self.campus.tz)
+        weeks = selectors.month_calendar(
+            campus=self.campus, user=self.request.user, year=first.year, month=first.month
+        )
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        context.update(
+            first=first,
+            weeks=weeks,
+            days_with_meetings=[
+                day for week in weeks for day in week if day.in_month and day.meetings
+            ],
+            previous=previous if previous >= EARLIEST_DATE else None,
+            following=following if following <= LATEST_DATE else None,
+            today=today,
+            this_month=today.replace(day=1),
+        )
         return context
 
 
@@ -116,6 +161,18 @@ class MeetingCreateView(CoordinatorRequiredMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         expected = selectors.expected_count(meeting=meeting)
+        if meeting.has_started:
+            # Recorded after the fact: nobody was e-mailed; what is left is who came.
+            messages.success(
+                self.request,
+                _(
+                    "Recorded “%(title)s”, which has already taken place; nobody was e-mailed. "
+                    "Record who was there (%(expected)s people were members then), then the "
+                    "minutes."
+                )
+                % {"title": meeting.title, "expected": expected},
+            )
+            return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         messages.success(
             self.request, f"Scheduled “{meeting.title}”; {expected} people are expected."
         )
@@ -415,27 +472,62 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(rows=selectors.roster(meeting=self.get_meeting()), choices=self.choices)
+        rows = selectors.roster(meeting=self.get_meeting())
+        context.update(rows=rows, choices=self.choices, summary=selectors.presence_summary(rows))
         return context
 
     def post(self, request, *args, **kwargs):
+        """The whole form (a person's choices, maybe the shortcut), or with htmx one person's
+        choice at a time: then the answer is the count of who is still unrecorded."""
         meeting = self.get_meeting()
         back = redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         form = PresenceForm(
             request.POST,
             attendance_ids=selectors.attendance_ids(meeting=meeting),
         )
+        error = None
         if not form.is_valid():
-            messages.error(request, error_text(form))
-            return back
-        try:
-            changed = services.record_presence(
-                meeting=meeting, presences=form.presences(), by=request.user
+            error = error_text(form)
+        else:
+            try:
+                _changed, filled = services.take_presence(
+                    meeting=meeting,
+                    presences=form.presences(),
+                    confirmed_present=form.confirmed_present(),
+                    by=request.user,
+                )
+            except ValidationError as refused:
+                error = error_text(refused)
+        if request.htmx:
+            return render(
+                request,
+                "meetings/_roster_count.html",
+                {"summary": selectors.presence_counts(meeting=meeting), "error": error},
             )
-        except ValidationError as error:
-            messages.error(request, error_text(error))
+        if error:
+            messages.error(request, error)
             return back
-        messages.success(request, f"Saved presence ({changed} changed).")
+        summary = selectors.presence_counts(meeting=meeting)
+        text = _(
+            "Saved presence: %(there)s there, %(away)s excused or absent, %(left)s not "
+            "recorded yet."
+        ) % {
+            "there": summary["there"],
+            "away": summary["away"],
+            "left": summary["unrecorded"],
+        }
+        if form.confirmed_present():
+            text = (
+                ngettext(
+                    "Marked %(count)s person who had confirmed as present.",
+                    "Marked %(count)s people who had confirmed as present.",
+                    filled,
+                )
+                % {"count": filled}
+                + " "
+                + text
+            )
+        messages.success(request, text)
         return back
 
 

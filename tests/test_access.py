@@ -221,6 +221,11 @@ TABLE = [
     # --- meetings ---
     Row("meetings:meeting_list", CAMPUS_MEMBERS, campus_kwargs),
     Row("meetings:meeting_create", COORDINATORS, campus_kwargs),
+    Row(
+        "meetings:meeting_calendar",
+        CAMPUS_MEMBERS,
+        lambda w: {"campus": w.campus.slug, "year": 2026, "month": 9},
+    ),
     Row("meetings:series_create", COORDINATORS, campus_kwargs),
     Row("meetings:attendance_history", MEMBERS, campus_kwargs),
     Row("meetings:suggestion_list", CAMPUS_MEMBERS, campus_kwargs),

@@ -42,3 +42,17 @@ def presence_choices(row, choices):
             for value, label in choices
         ),
     )
+
+
+@register.simple_tag
+def meeting_short_when(meeting, campus):
+    """A list row's time, the month and zone being said around it: `<time datetime="…">Tue 8,
+    17:00\N{EN DASH}18:30</time>`."""
+    zone = campus.tz
+    starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    return format_html(
+        '<time datetime="{}">{}\N{EN DASH}{}</time>',
+        meeting.starts_at.astimezone(dt.UTC).isoformat(),
+        date_format(starts, "D j, H:i"),
+        date_format(ends, "H:i"),
+    )

@@ -73,11 +73,11 @@ def test_meeting_journey(login, world, live_server):
     assert offer.status == "used"
     _log_out(page)
 
-    # A peer supporter confirms from their list of upcoming meetings; another declines.
+    # A peer supporter confirms from their list of upcoming meetings in one click; another
+    # declines from the meeting's page, with a note.
     login(world.peer)
     page.get_by_role("link", name="Meetings", exact=True).click()
     assert_accessible(page)
-    page.get_by_label("Note (optional)").fill("coming straight from class")
     page.get_by_role("button", name=re.compile("^Attending December community of practice")).click()
     assert page.get_by_text("Your response to “December community of practice”: attending.")
     assert Attendance.objects.get(meeting=meeting, user=world.peer).response == "attending"
@@ -99,16 +99,16 @@ def test_meeting_journey(login, world, live_server):
         login(world.coordinator)
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
         assert page.get_by_text("1 attending · 1 not attending · 2 no response").is_visible()
-        page.get_by_role("link", name="Record presence").click()
+        page.get_by_role("link", name="Take presence").click()
         page.get_by_role("button", name="Everyone who confirmed was present").click()
-        assert page.get_by_text("Marked 1 people who had confirmed as present.").is_visible()
+        assert page.get_by_text("Marked 1 person who had confirmed as present.").is_visible()
         page.get_by_role("group", name="Avery Absent").get_by_text("Absent", exact=True).click()
         page.get_by_role("group", name=world.partner.name).get_by_text(
             "Excused", exact=True
         ).click()
         assert_accessible(page)
         page.get_by_role("button", name="Save presence").click()
-        assert page.get_by_text("Saved presence (2 changed).").is_visible()
+        assert page.get_by_text("Saved presence: 1 there, 2 excused or absent").is_visible()
         assert dict(
             Attendance.objects.filter(meeting=meeting).values_list("user__name", "presence")
         ) == {

@@ -30,6 +30,7 @@ def _no_invitations(monkeypatch):
 LIST_QUERIES = 13
 DETAIL_QUERIES = 12
 ROSTER_QUERIES = 9
+CALENDAR_QUERIES = 9
 HISTORY_QUERIES = 8
 AGENDA_QUERIES = 13
 SUGGESTIONS_QUERIES = 9
@@ -85,6 +86,24 @@ def test_meeting_list_queries(
     assert len(response.context["upcoming"]) + past.paginator.count == meetings + (
         1 if meetings > 1 else 0
     )
+
+
+@pytest.mark.parametrize(("members", "meetings"), [(5, 3), (200, 28)])
+@pytest.mark.parametrize("role", ["coordinator", "peer"])
+def test_meeting_calendar_queries(
+    client, world, now, django_assert_num_queries, members, meetings, role
+):
+    _members(world, members)
+    _meetings(world, meetings, now)
+    client.force_login(getattr(world, role))
+    url = reverse(
+        "meetings:meeting_calendar",
+        kwargs={"campus": world.campus.slug, "year": 2026, "month": 9},
+    )
+    with django_assert_num_queries(CALENDAR_QUERIES):
+        response = client.get(url)
+    shown = sum(len(d.meetings) for week in response.context["weeks"] for d in week)
+    assert shown == min(meetings, 29) + (1 if meetings > 1 else 0)
 
 
 @pytest.mark.parametrize(("members", "agenda_items"), [(5, 0), (200, 20)])

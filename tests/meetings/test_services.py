@@ -156,16 +156,91 @@ def test_schedule_meeting_ending_before_it_starts_is_refused(world, now):
     assert _snapshot() == (0, 0, 0, 0, 0)
 
 
-def test_schedule_meeting_in_the_past_is_refused(world, now):
+def test_schedule_meeting_more_than_a_year_ago_is_refused(world, now):
     with pytest.raises(ValidationError) as error:
-        _schedule(world, starts_at=local(2026, 8, 31, 17), ends_at=local(2026, 8, 31, 18))
+        _schedule(world, starts_at=local(2025, 8, 30, 17), ends_at=local(2025, 8, 30, 18))
     assert error.value.message_dict == {
         "starts_at": [
-            "Mon 31 Aug 2026, 17:00 EDT is in the past. "
-            "Meetings can only be scheduled in the future."
+            "Sat 30 Aug 2025, 17:00 EDT is more than a year ago. "
+            "A meeting that already happened can be recorded up to a year later."
         ]
     }
     assert _snapshot() == (0, 0, 0, 0, 0)
+
+
+def _members_since_january(world):
+    Membership.objects.filter(campus=world.campus).update(joined_on=dt.date(2026, 1, 5))
+
+
+def test_schedule_meeting_in_the_past_records_it_without_any_email(world, now):
+    from meetings.reminders import send_meeting_reminders, send_presence_nudges
+    from outbox.models import OutboundEmail
+
+    _members_since_january(world)
+    meeting = _schedule(world, starts_at=local(2026, 8, 25, 17), ends_at=local(2026, 8, 25, 18, 30))
+    assert meeting.has_started
+    assert sorted(meeting.attendances.values_list("user__email", flat=True)) == sorted(
+        [world.coordinator.email, world.peer.email, world.partner.email]
+    )
+    assert [item.kind for item in meeting.agenda_items.all()] == [
+        "case_collaboration",
+        "training",
+        "administrative_update",
+        "reflection",
+    ]
+    assert send_meeting_reminders() == 0
+    assert send_presence_nudges() == 0
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_schedule_meeting_in_the_past_expects_those_who_were_members_that_day(world, now):
+    _members_since_january(world)
+    joined_later = MembershipFactory(campus=world.campus, joined_on=dt.date(2026, 8, 26)).user
+    left_since = MembershipFactory(
+        campus=world.campus,
+        joined_on=dt.date(2026, 1, 5),
+        status=Membership.Status.LEFT,
+        left_on=dt.date(2026, 8, 28),
+    ).user
+    left_before = MembershipFactory(
+        campus=world.campus,
+        joined_on=dt.date(2026, 1, 5),
+        status=Membership.Status.LEFT,
+        left_on=dt.date(2026, 8, 1),
+    ).user
+    meeting = _schedule(world, starts_at=local(2026, 8, 25, 17), ends_at=local(2026, 8, 25, 18, 30))
+    assert set(meeting.attendances.values_list("user_id", flat=True)) == {
+        world.coordinator.pk,
+        world.peer.pk,
+        world.partner.pk,
+        left_since.pk,
+    }
+    assert {joined_later.pk, left_before.pk}.isdisjoint(
+        meeting.attendances.values_list("user_id", flat=True)
+    )
+
+
+def test_presence_and_minutes_of_a_meeting_recorded_afterwards(world, now):
+    _members_since_january(world)
+    meeting = _schedule(world, starts_at=local(2026, 8, 25, 17), ends_at=local(2026, 8, 25, 18, 30))
+    peer = attendance(meeting, world.peer)
+    assert (
+        services.record_presence(
+            meeting=meeting, presences={peer.pk: "present"}, by=world.coordinator
+        )
+        == 1
+    )
+    minutes.save_minutes(
+        meeting=meeting,
+        version=0,
+        going_well="Good turnout.",
+        proving_difficult="",
+        ideas_for_improving="",
+        administrative_updates="",
+        by=world.coordinator,
+    )
+    assert Minutes.objects.get(meeting=meeting).going_well == "Good turnout."
+    assert attendance(meeting, world.peer).presence == "present"
 
 
 def test_schedule_meeting_without_location_or_link_is_refused(world, now):

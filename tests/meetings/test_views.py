@@ -53,10 +53,126 @@ def test_meeting_list_shows_times_in_the_campus_zone(client, world, meeting):
     response = client.get(_url("meeting_list", campus=world.campus.slug))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Tue 8 Sep 2026, 17:00\N{EN DASH}18:30 EDT" in html
-    assert "(America/Toronto)" in html
+    assert '<time datetime="2026-09-08T21:00:00+00:00">Tue 8, 17:00\N{EN DASH}18:30</time>' in html
+    assert "Times are shown in Riverside's time zone, America/Toronto." in html
+    assert '<h3 class="h6 meeting-month">September 2026</h3>' in html
     assert [m.pk for m in response.context["upcoming"]] == [meeting.pk]
-    assert 'Your response: <strong class="response-no_response">No response</strong>' in html
+    assert "0 attending · 0 not · 3 no response" in html
+    assert html.count('name="response" value="attending"') == 1
+
+
+def test_meeting_list_rows_for_coordinators_have_no_response_form(client, world, meeting):
+    client.force_login(world.coordinator)
+    html = client.get(_url("meeting_list", campus=world.campus.slug)).content.decode()
+    assert 'name="response"' not in html
+    assert "0 attending · 0 not · 3 no response" in html
+
+
+def test_meeting_list_groups_by_month_upcoming_then_past(client, world, meeting, now):
+    from tests.factories import MeetingFactory
+
+    for title, starts in (
+        ("July", local(2026, 7, 14)),
+        ("August", local(2026, 8, 11)),
+        ("October", local(2026, 10, 13)),
+    ):
+        MeetingFactory(
+            campus=world.campus,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
+    client.force_login(world.coordinator)
+    response = client.get(_url("meeting_list", campus=world.campus.slug))
+    upcoming = [
+        (month.strftime("%Y-%m"), [m.title for m in ms])
+        for month, ms in response.context["upcoming_months"]
+    ]
+    past = [
+        (month.strftime("%Y-%m"), [m.title for m in ms])
+        for month, ms in response.context["past_months"]
+    ]
+    assert upcoming == [("2026-09", ["September meeting"]), ("2026-10", ["October"])]
+    assert past == [("2026-08", ["August"]), ("2026-07", ["July"])]
+
+
+def test_meeting_list_puts_take_presence_first_while_on_and_just_after(client, world, meeting, now):
+    client.force_login(world.coordinator)
+    url = _url("meeting_list", campus=world.campus.slug)
+    roster = _url("roster", meeting)
+    assert roster not in client.get(url).content.decode()
+    for moment, badge in (
+        (local(2026, 9, 8, 17, 30), "On now"),
+        (local(2026, 9, 9, 18, 29), "Just ended"),
+    ):
+        now.move_to(moment)
+        html = client.get(url).content.decode()
+        row = html[html.index('<li class="meeting-row') :]
+        assert row.index(f'href="{roster}"') < row.index("meeting-row-when")
+        assert badge in row
+        detail = client.get(meeting.get_absolute_url()).content.decode()
+        nav = detail[detail.index('aria-label="This meeting"') :]
+        assert nav.index(f'href="{roster}"') < nav.index("Edit or reschedule")
+    now.move_to(local(2026, 9, 9, 18, 31))
+    assert roster not in client.get(url).content.decode()
+
+
+def test_meeting_list_shows_presence_for_past_meetings(client, world, meeting, now):
+    now.move_to(local(2026, 9, 8, 17, 30))
+    services.record_presence(
+        meeting=meeting,
+        presences={
+            attendance(meeting, world.peer).pk: "present",
+            attendance(meeting, world.partner).pk: "absent",
+        },
+        by=world.coordinator,
+    )
+    now.move_to(local(2026, 9, 20))
+    client.force_login(world.coordinator)
+    html = client.get(_url("meeting_list", campus=world.campus.slug)).content.decode()
+    assert "Presence: 1 there · 1 away · 1 unrecorded" in html
+    client.force_login(world.peer)
+    html = client.get(_url("meeting_list", campus=world.campus.slug)).content.decode()
+    assert "You: Present" in html
+    assert "Presence: 1 there" not in html
+
+
+def test_meeting_calendar_shows_the_month_in_the_campus_zone(client, world, meeting):
+    client.force_login(world.peer)
+    response = client.get(_url("meeting_calendar", campus=world.campus.slug, year=2026, month=9))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Meetings in September 2026</h1>" in html
+    assert html.count('<th scope="col">') == 7
+    weeks = response.context["weeks"]
+    assert [len(week) for week in weeks] == [7] * 5
+    days = {d.day: [m.pk for m in d.meetings] for week in weeks for d in week if d.meetings}
+    assert days == {dt.date(2026, 9, 8): [meeting.pk]}
+    assert f'href="{meeting.get_absolute_url()}">17:00 September meeting</a>' in html
+    assert _url("meeting_calendar", campus=world.campus.slug, year=2026, month=8) in html
+    assert _url("meeting_calendar", campus=world.campus.slug, year=2026, month=10) in html
+
+
+def test_meeting_calendar_at_the_ends_of_the_range(client, world, now):
+    client.force_login(world.peer)
+    html = client.get(
+        _url("meeting_calendar", campus=world.campus.slug, year=2000, month=1)
+    ).content.decode()
+    assert "No meetings in January 2000." in html
+    assert "/calendar/1999/12/" not in html
+    html = client.get(
+        _url("meeting_calendar", campus=world.campus.slug, year=2100, month=12)
+    ).content.decode()
+    assert "/calendar/2101/1/" not in html
+
+
+@pytest.mark.parametrize(("year", "month"), [(1999, 12), (2101, 1), (2026, 13), (2026, 0)])
+def test_meeting_calendar_outside_the_range_is_404(client, world, now, year, month):
+    client.force_login(world.peer)
+    response = client.get(
+        _url("meeting_calendar", campus=world.campus.slug, year=year, month=month)
+    )
+    assert response.status_code == 404
 
 
 def test_past_meetings_come_a_year_per_page(client, world, now):
@@ -76,7 +192,7 @@ def test_past_meetings_come_a_year_per_page(client, world, now):
     url = _url("meeting_list", campus=world.campus.slug)
     first = client.get(url)
     assert [m.title for m in first.context["past"]] == [f"Past {i}" for i in range(12)]
-    assert 'href="?page=2#past-heading">Earlier meetings</a>' in first.content.decode()
+    assert 'href="?page=2#past-heading">Show earlier meetings</a>' in first.content.decode()
     second = client.get(url + "?page=2")
     assert [m.title for m in second.context["past"]] == ["Past 12", "Past 13"]
     assert 'href="?page=1#past-heading">Later meetings</a>' in second.content.decode()
@@ -129,6 +245,42 @@ def test_coordinator_schedules_a_meeting(client, world, now):
     assert _messages(response) == ["Scheduled “October meeting”; 3 people are expected."]
 
 
+def test_schedule_a_past_meeting_lands_on_its_presence_without_any_email(client, world, now):
+    from members.models import Membership
+    from outbox.models import OutboundEmail
+
+    Membership.objects.filter(campus=world.campus).update(joined_on=dt.date(2026, 1, 5))
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("meeting_create", campus=world.campus.slug), _form_data(day="2026-08-25")
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response.url == _url("roster", meeting)
+    assert OutboundEmail.objects.count() == 0
+    page = client.get(response.url)
+    assert _messages(page) == [
+        "Recorded “October meeting”, which has already taken place; nobody was e-mailed. "
+        "Record who was there (3 people were members then), then the minutes."
+    ]
+    assert page.status_code == 200
+
+
+def test_schedule_form_offers_the_previous_agenda_first_once_there_is_one(client, world, now):
+    client.force_login(world.coordinator)
+    url = _url("meeting_create", campus=world.campus.slug)
+    assert client.get(url).context["form"]["agenda"].value() == "guidance"
+    services.schedule_meeting(
+        campus=world.campus,
+        starts_at=local(2026, 9, 8, 17),
+        ends_at=local(2026, 9, 8, 18),
+        title="September",
+        location="Room 1",
+        by=world.coordinator,
+    )
+    assert client.get(url).context["form"]["agenda"].value() == "previous"
+
+
 def test_schedule_form_shows_the_time_zone(client, world, now):
     client.force_login(world.coordinator)
     html = client.get(_url("meeting_create", campus=world.campus.slug)).content.decode()
@@ -141,9 +293,9 @@ def test_schedule_form_shows_the_time_zone(client, world, now):
     [
         ({"end_time": "16:00"}, "The meeting must end after it starts."),
         (
-            {"day": "2026-08-31"},
-            "Mon 31 Aug 2026, 17:00 EDT is in the past. "
-            "Meetings can only be scheduled in the future.",
+            {"day": "2025-08-01"},
+            "Fri 1 Aug 2025, 17:00 EDT is more than a year ago. "
+            "A meeting that already happened can be recorded up to a year later.",
         ),
         ({"location": ""}, "Give a location, an online link, or both."),
         (
@@ -458,7 +610,9 @@ def test_roster_records_presence_for_everyone(client, world, meeting, after_star
             f"presence-{rows[world.partner].pk}": "excused",
         },
     )
-    assert _messages(client.get(response.url)) == ["Saved presence (2 changed)."]
+    assert _messages(client.get(response.url)) == [
+        "Saved presence: 1 there, 1 excused or absent, 1 not recorded yet."
+    ]
     assert dict(meeting.attendances.values_list("user", "presence")) == {
         world.peer.pk: "present",
         world.partner.pk: "excused",
@@ -466,10 +620,85 @@ def test_roster_records_presence_for_everyone(client, world, meeting, after_star
     }
 
 
+def test_roster_shortcut_keeps_the_choices_posted_with_it(client, world, meeting, now):
+    for person in (world.peer, world.partner, world.coordinator):
+        services.respond(attendance=attendance(meeting, person), response="attending")
+    now.move_to(local(2026, 9, 8, 18))
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("roster", meeting),
+        {
+            f"presence-{attendance(meeting, world.partner).pk}": "absent",
+            "shortcut": "confirmed_present",
+        },
+    )
+    assert _messages(client.get(response.url)) == [
+        "Marked 2 people who had confirmed as present. "
+        "Saved presence: 2 there, 1 excused or absent, 0 not recorded yet."
+    ]
+    assert dict(meeting.attendances.values_list("user", "presence")) == {
+        world.peer.pk: "present",
+        world.partner.pk: "absent",
+        world.coordinator.pk: "present",
+    }
+
+
+def test_roster_shortcut_never_overwrites_a_recorded_presence(client, world, meeting, now):
+    services.respond(attendance=attendance(meeting, world.peer), response="attending")
+    now.move_to(local(2026, 9, 8, 18))
+    services.record_presence(
+        meeting=meeting, presences={attendance(meeting, world.peer).pk: "late"}, by=None
+    )
+    client.force_login(world.coordinator)
+    response = client.post(_url("roster", meeting), {"shortcut": "confirmed_present"})
+    assert _messages(client.get(response.url)) == [
+        "Marked 0 people who had confirmed as present. "
+        "Saved presence: 1 there, 0 excused or absent, 2 not recorded yet."
+    ]
+    assert attendance(meeting, world.peer).presence == "late"
+
+
+def test_roster_unknown_shortcut_changes_nothing(client, world, meeting, after_start):
+    client.force_login(world.coordinator)
+    row = attendance(meeting, world.peer)
+    response = client.post(
+        _url("roster", meeting), {f"presence-{row.pk}": "present", "shortcut": "everyone"}
+    )
+    assert _messages(client.get(response.url)) == ["Save presence, or use the shortcut button."]
+    assert attendance(meeting, world.peer).presence == "unrecorded"
+
+
+def test_roster_with_htmx_saves_one_person_and_answers_the_count(
+    client, world, meeting, after_start
+):
+    client.force_login(world.coordinator)
+    row = attendance(meeting, world.peer)
+    response = client.post(
+        _url("roster", meeting), {f"presence-{row.pk}": "present"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert "<strong>2</strong> people still unrecorded" in html
+    assert "(1 there, 0 excused or absent, of 3 expected)" in html
+    assert attendance(meeting, world.peer).presence == "present"
+
+
+def test_roster_tells_people_with_the_same_name_apart(client, world, meeting, after_start):
+    from members.models import User
+
+    User.objects.filter(pk__in=[world.peer.pk, world.partner.pk]).update(name="Sam Lee")
+    client.force_login(world.coordinator)
+    html = client.get(_url("roster", meeting)).content.decode()
+    assert f'Sam Lee <span class="roster-email">({world.peer.email})</span>' in html
+    assert f'Sam Lee <span class="roster-email">({world.partner.email})</span>' in html
+    assert f"({world.coordinator.email})" not in html
+    assert "<strong>3</strong> people still unrecorded" in " ".join(html.split())
+
+
 def test_roster_page_has_a_radio_group_per_person(client, world, meeting, after_start):
     client.force_login(world.coordinator)
     html = client.get(_url("roster", meeting)).content.decode()
-    assert html.count('<fieldset class="roster-person">') == 3
+    assert html.count('<fieldset class="roster-person"') == 3
     assert html.count('type="radio"') == 12
     assert "Everyone who confirmed was present" in html
 
@@ -1002,7 +1231,9 @@ def test_roster_ignores_what_is_not_a_person_of_this_meeting(client, world, meet
             "presence-": "present",
         },
     )
-    assert _messages(client.get(response.url)) == ["Saved presence (1 changed)."]
+    assert _messages(client.get(response.url)) == [
+        "Saved presence: 1 there, 0 excused or absent, 2 not recorded yet."
+    ]
     assert attendance(meeting, world.peer).presence == "late"
     elsewhere.refresh_from_db()
     assert elsewhere.presence == "unrecorded"
