@@ -794,22 +794,6 @@ def take_presence(
     return record_presence(meeting=meeting, presences=merged, by=by), len(filled)
 
 
-@transaction.atomic
-def mark_confirmed_present(*, meeting: Meeting, by: User) -> int:
-    """The shortcut: everyone who said they would come, and whose presence is not yet
-    recorded, was present."""
-    meeting = lock_meeting(meeting)
-    _check_presence_time(meeting)
-    pending = meeting.attendances.filter(
-        response=Attendance.Response.ATTENDING, presence=Attendance.Presence.UNRECORDED
-    )
-    return record_presence(
-        meeting=meeting,
-        presences={pk: Attendance.Presence.PRESENT for pk in pending.values_list("pk", flat=True)},
-        by=by,
-    )
-
-
 # --- discussion suggestions ----------------------------------------------------------------
 @transaction.atomic
 def suggest(

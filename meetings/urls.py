@@ -38,11 +38,6 @@ urlpatterns = [
         name="agenda_item_remove",
     ),
     path(f"{M}<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
-    path(
-        f"{M}<int:pk>/roster/confirmed-present/",
-        views.ConfirmedPresentView.as_view(),
-        name="roster_confirmed_present",
-    ),
     path(f"{M}<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="minutes"),
     path(
         f"{M}<int:pk>/minutes/actions/<int:item>/done/",

@@ -531,20 +531,6 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
         return back
 
 
-class ConfirmedPresentView(CoordinatorRequiredMixin, MeetingMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        try:
-            changed = services.mark_confirmed_present(meeting=meeting, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, f"Marked {changed} people who had confirmed as present.")
-        return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
-
-
 class HistoryView(MemberRequiredMixin, TemplateView):
     template_name = "meetings/attendance_history.html"
 

@@ -250,7 +250,6 @@ TABLE = [
     ),
     Row("meetings:agenda_item_remove", COORDINATOR_POST, agenda_item_kwargs, method="post"),
     Row("meetings:roster", COORDINATORS, meeting_kwargs),
-    Row("meetings:roster_confirmed_present", COORDINATOR_POST, meeting_kwargs, method="post"),
     Row("meetings:minutes", CAMPUS_MEMBERS, meeting_kwargs),
     Row(
         "meetings:action_item_done",

@@ -90,7 +90,6 @@ BASELINE_OVERRIDES = {
 # so that presence can be recorded.
 CLOCK = {
     "meetings:roster": dt.timedelta(days=3, minutes=30),
-    "meetings:roster_confirmed_present": dt.timedelta(days=3, minutes=30),
 }
 
 # Forms that turn local times into UTC are walked on a campus east of UTC as well.

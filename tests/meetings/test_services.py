@@ -779,7 +779,9 @@ def test_everyone_who_confirmed_was_present(world, meeting, now):
     services.record_presence(
         meeting=meeting, presences={attendance(meeting, world.coordinator).pk: "late"}, by=None
     )
-    assert services.mark_confirmed_present(meeting=meeting, by=world.coordinator) == 1
+    assert services.take_presence(
+        meeting=meeting, presences={}, confirmed_present=True, by=world.coordinator
+    ) == (1, 1)
     assert dict(meeting.attendances.values_list("user", "presence")) == {
         world.peer.pk: "present",
         world.partner.pk: "unrecorded",

@@ -707,8 +707,10 @@ def test_confirmed_present_shortcut(client, world, meeting, now):
     services.respond(attendance=attendance(meeting, world.peer), response="attending")
     now.move_to(local(2026, 9, 8, 18))
     client.force_login(world.coordinator)
-    response = client.post(_url("roster_confirmed_present", meeting))
-    assert _messages(client.get(response.url)) == ["Marked 1 people who had confirmed as present."]
+    response = client.post(_url("roster", meeting), {"shortcut": "confirmed_present"})
+    assert _messages(client.get(response.url))[0].startswith(
+        "Marked 1 person who had confirmed as present."
+    )
     assert attendance(meeting, world.peer).presence == "present"
 
 
