@@ -92,14 +92,21 @@ def campuses_with_counts() -> QuerySet[Campus]:
     ).order_by("institution", "name")
 
 
-def current_campus_for(user, slug: str | None) -> Campus | None:
+def current_campus_for(user, slug: str | None, *, memberships=None) -> Campus | None:
     """The campus a person is looking at outside a campus page (the catalogue): the one they
-    last visited, else the first of theirs; None when they have none."""
-    campuses = campuses_for(user)
-    if slug:
-        campus = campuses.filter(slug=slug).first()
+    last visited, else the first of theirs; None when they have none. `memberships`, when the
+    caller has them (with their campuses), saves the query."""
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+            .select_related("campus")
+            .order_by("campus__name")
+        )
+    for membership in memberships:
+        if membership.campus.slug == slug:
+            return membership.campus
+    if user.is_superuser and slug:
+        campus = Campus.objects.filter(slug=slug).first()
         if campus is not None:
             return campus
-    if user.is_authenticated and user.is_superuser:
-        return None
-    return campuses.order_by("name").first()
+    return memberships[0].campus if memberships else None

@@ -216,6 +216,17 @@ TABLE = [
         lambda w: {"pk": TopicFactory().pk},
     ),
     Row("training:offer_list", COORDINATORS, campus_kwargs),
+    Row("training:my_offers", MEMBERS, campus_kwargs),
+    Row(
+        "training:offer_decline",
+        COORDINATOR_POST,
+        lambda w: {
+            "campus": w.campus.slug,
+            "pk": FacilitationOfferFactory(campus=w.campus, user=w.peer).pk,
+        },
+        method="post",
+        data=lambda w: {"reason": "We have this one covered this term."},
+    ),
     # Members offer; a site admin who is not a member of the campus cannot offer there.
     Row(
         "training:offer_create",
