@@ -125,7 +125,8 @@ class InviteManyForm(forms.Form):
         max_length=MAX_LIST_BYTES,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=_(
-            "One person a line: “Ama Owusu <ama@example.edu>”, “ama@example.edu, Ama Owusu” "
+            # Help text is shown as HTML: the angle brackets are written as entities.
+            "One person a line: “Ama Owusu &lt;ama@example.edu&gt;”, “ama@example.edu, Ama Owusu” "
             "or the address alone. A role may follow a comma (coordinator, peer supporter, "
             "partner representative)."
         ),
