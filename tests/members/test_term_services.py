@@ -185,3 +185,10 @@ def test_invite_many_knows_members_whatever_the_case_of_their_address(world):
     with pytest.raises(services.BatchRefused) as refused:
         _invite(world, "peer.person@example.edu\n")
     assert refused.value.rows[0].problem == "peer.person@example.edu is already a member."
+
+
+def test_invite_many_greets_each_person_by_the_name_given(world):
+    _invite(world, "Ama Owusu <ama@example.edu>\nben@example.edu\n")
+    bodies = dict(OutboundEmail.objects.values_list("to", "body_text"))
+    assert bodies["ama@example.edu"].startswith("Hello Ama Owusu,\n")
+    assert bodies["ben@example.edu"].startswith("Hello,\n")
