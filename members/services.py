@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -223,15 +223,21 @@ def invite_many(
     if len(skipped) == len(rows):
         raise BatchRefused(rows)
     result = BatchResult(invited=[], added=[], skipped=skipped)
-    for row in rows:
-        if row.is_valid:
-            done = invite_member(
-                campus=campus, email=row.email, role=row.role, by=by, name=row.name
-            )
-            if done.invitation:
-                result.invited.append(done.invitation)
-            else:
-                result.added.append(done.membership)
+    try:
+        for row in rows:
+            if row.is_valid:
+                done = invite_member(
+                    campus=campus, email=row.email, role=row.role, by=by, name=row.name
+                )
+                if done.invitation:
+                    result.invited.append(done.invitation)
+                else:
+                    result.added.append(done.membership)
+    except IntegrityError as error:
+        # Someone invited or added one of these people a moment ago: the whole batch is undone.
+        raise ValidationError(
+            _("Someone was invited or added meanwhile: nobody was invited. Try again.")
+        ) from error
     return result
 
 

@@ -146,3 +146,14 @@ def test_member_list_queries_do_not_grow(
     coordinator_client.get(MEMBERS)  # session and caches warm
     with django_assert_num_queries(6):
         assert coordinator_client.get(MEMBERS).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_leave_confirmation_queries_do_not_grow(
+    coordinator_client, world, django_assert_num_queries, size
+):
+    chosen = [MembershipFactory(campus=world.campus).pk for _ in range(size)]
+    coordinator_client.get(LEAVE, {"member": chosen})
+    with django_assert_num_queries(5):
+        response = coordinator_client.get(LEAVE, {"member": chosen})
+    assert f"These {size} members leave Riverside today:" in response.content.decode()
