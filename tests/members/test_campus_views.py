@@ -81,3 +81,9 @@ def test_campus_list_queries_do_not_grow(admin_client, django_assert_num_queries
     with django_assert_num_queries(4):
         response = admin_client.get(reverse("members:campus_list"))
     assert response.status_code == 200
+
+
+def test_django_admin_campus_form_shows_the_address_help(admin_client):
+    html = admin_client.get("/admin/members/campus/add/").content.decode()
+    assert "/c/riverside/" in html
+    assert "/c//" not in html
