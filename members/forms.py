@@ -37,6 +37,13 @@ def error_text(error: ValidationError | forms.BaseForm) -> str:
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="E-mail address", validators=[validate_single_line])
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=150,
+        validators=[validate_single_line],
+        help_text=_("Optional: greets them in the e-mail; they can change it when they join."),
+    )
     role = forms.ChoiceField(
         choices=Membership.Role.choices, initial=Membership.Role.PEER_SUPPORTER
     )

@@ -64,6 +64,7 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
                 campus=self.campus,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                name=form.cleaned_data["name"],
                 by=self.request.user,
             )
         except ValidationError as error:

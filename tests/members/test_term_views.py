@@ -157,3 +157,12 @@ def test_leave_confirmation_queries_do_not_grow(
     with django_assert_num_queries(5):
         response = coordinator_client.get(LEAVE, {"member": chosen})
     assert f"These {size} members leave Riverside today:" in response.content.decode()
+
+
+def test_single_invite_keeps_the_name_given(coordinator_client):
+    response = coordinator_client.post(
+        reverse("members:member_invite", kwargs={"campus": "riverside"}),
+        {"email": "ama@example.edu", "name": "Ama Owusu", "role": "peer_supporter"},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get().name == "Ama Owusu"
