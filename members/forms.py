@@ -5,7 +5,9 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from .invite_lists import InviteRow, decode_upload, read_invite_list
 from .models import CAMPUS_SETTINGS, Campus, Membership
 from .validators import validate_single_line
 
@@ -35,6 +37,13 @@ def error_text(error: ValidationError | forms.BaseForm) -> str:
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="E-mail address", validators=[validate_single_line])
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=150,
+        validators=[validate_single_line],
+        help_text=_("Optional: greets them in the e-mail; they can change it when they join."),
+    )
     role = forms.ChoiceField(
         choices=Membership.Role.choices, initial=Membership.Role.PEER_SUPPORTER
     )
@@ -110,3 +119,96 @@ class PageForm(forms.Form):
         if self.is_valid() and self.cleaned_data["page"] is not None:
             return self.cleaned_data["page"]
         return 1
+
+
+# --- a term's cohort: inviting many, leaving together -------------------------------------
+MAX_LIST_BYTES = 200_000
+
+
+class InviteManyForm(forms.Form):
+    people = forms.CharField(
+        label=_("Addresses"),
+        required=False,
+        max_length=MAX_LIST_BYTES,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            # Help text is shown as HTML: the angle brackets are written as entities.
+            "One person a line: “Ama Owusu &lt;ama@example.edu&gt;”, “ama@example.edu, Ama Owusu” "
+            "or the address alone. A role may follow a comma (coordinator, peer supporter, "
+            "partner representative)."
+        ),
+    )
+    csv_file = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_(
+            "Columns email, name and role, with a header row; UTF-8 (“CSV UTF-8” in a "
+            "spreadsheet); at most 200 KB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role for rows that give none"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.PEER_SUPPORTER,
+    )
+    skip_bad = forms.BooleanField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("csv_file")
+        if upload:
+            if upload.size > MAX_LIST_BYTES:
+                raise ValidationError(_("The file is larger than 200 KB: split it in two."))
+            try:
+                data["people"] = decode_upload(upload.read())
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+            if "\x00" in data["people"]:
+                raise ValidationError(_("The file is not a CSV text file."))
+        if not (data.get("people") or "").strip() and not self.errors:
+            raise ValidationError(_("Paste some addresses or choose a CSV file."))
+        if "\x00" in (data.get("people") or ""):
+            self.add_error("people", _("Remove the null characters from the list."))
+        return data
+
+    def rows(self) -> list[InviteRow]:
+        return read_invite_list(self.cleaned_data["people"])
+
+
+class LeaveForm(forms.Form):
+    """The members chosen on the member list to mark as left; those who left already are not
+    choices."""
+
+    member = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Tick the members who are leaving on the members page.")},
+    )
+
+    def __init__(self, *args, campus, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            Membership.objects.filter(campus=campus)
+            .exclude(status=Membership.Status.LEFT)
+            .select_related("user")
+            .order_by("user__name")
+        )
+
+
+class CampusForm(forms.ModelForm):
+    """Everything about a campus, for site admins."""
+
+    class Meta:
+        model = Campus
+        fields = ["name", "slug", "institution", "time_zone", *CAMPUS_SETTINGS[1:]]
+        help_texts = {
+            "slug": _(
+                "Used in the campus's addresses (/c/riverside/). Leave empty to make it from "
+                "the name. Changing it breaks links already sent."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False

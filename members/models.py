@@ -115,7 +115,12 @@ class Campus(models.Model):
     """One campus's community of practice."""
 
     name = models.CharField(max_length=200, validators=[validate_single_line])
-    slug = models.SlugField(max_length=60, unique=True, help_text="Used in addresses: /c/<slug>/")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        # No angle brackets: the admin shows help text as HTML, where "<slug>" would vanish.
+        help_text="Used in the campus's addresses: a slug “riverside” gives /c/riverside/.",
+    )
     institution = models.CharField(max_length=200, validators=[validate_single_line])
     time_zone = models.CharField(
         max_length=64,
@@ -265,6 +270,12 @@ class Invitation(models.Model):
 
     campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("e-mail address", validators=[validate_single_line])
+    name = models.CharField(
+        max_length=150,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The name given when inviting, offered when they join.",
+    )
     role = models.CharField(max_length=32, choices=Membership.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -79,3 +79,34 @@ def has_account(*, email: str) -> bool:
 
 def active_user(*, pk: int) -> User | None:
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def campuses_with_counts() -> QuerySet[Campus]:
+    """Every campus, with its active members and coordinators counted: the site admins' list."""
+    active = Q(memberships__status=Membership.Status.ACTIVE)
+    return Campus.objects.annotate(
+        active_members=Count("memberships", filter=active),
+        active_coordinators=Count(
+            "memberships", filter=active & Q(memberships__role=Membership.Role.COORDINATOR)
+        ),
+    ).order_by("institution", "name")
+
+
+def current_campus_for(user, slug: str | None, *, memberships=None) -> Campus | None:
+    """The campus a person is looking at outside a campus page (the catalogue): the one they
+    last visited, else the first of theirs; None when they have none. `memberships`, when the
+    caller has them (with their campuses), saves the query."""
+    if memberships is None:
+        memberships = list(
+            Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+            .select_related("campus")
+            .order_by("campus__name")
+        )
+    for membership in memberships:
+        if membership.campus.slug == slug:
+            return membership.campus
+    if user.is_superuser and slug:
+        campus = Campus.objects.filter(slug=slug).first()
+        if campus is not None:
+            return campus
+    return memberships[0].campus if memberships else None

@@ -9,15 +9,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outbox.mail import absolute_url
 from outbox.services import queue_email
 
+from .invite_lists import InviteRow, role_for
 from .models import CAMPUS_SETTINGS, Campus, Invitation, Membership, hash_token
 from .preferences import TOPICS
+from .validators import LINE_BREAKS
 
 User = get_user_model()
 
@@ -47,7 +54,9 @@ def _check_not_member(*, campus: Campus, email: str) -> None:
 
 
 @transaction.atomic
-def invite_member(*, campus: Campus, email: str, role: str, by: User) -> InviteResult:
+def invite_member(
+    *, campus: Campus, email: str, role: str, by: User, name: str = ""
+) -> InviteResult:
     """Invite someone by e-mail. Someone who already has an account is added at once."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
@@ -76,6 +85,7 @@ def invite_member(*, campus: Campus, email: str, role: str, by: User) -> InviteR
     invitation = Invitation.objects.create(
         campus=campus,
         email=email,
+        name=name.strip(),
         role=role,
         token_hash=hash_token(token),
         invited_by=by,
@@ -84,6 +94,232 @@ def invite_member(*, campus: Campus, email: str, role: str, by: User) -> InviteR
     )
     _queue_invitation_email(invitation, token)
     return InviteResult(invitation=invitation)
+
+
+# --- many at once: a term's cohort -----------------------------------------------------------
+MAX_BATCH = 500
+
+
+class BatchRefused(ValidationError):
+    """Some rows of a batch cannot be invited, and the person did not choose to skip them:
+    nobody was invited. `rows` is the whole batch, each with its problem (or none)."""
+
+    def __init__(self, rows: list[InviteRow]):
+        self.rows = rows
+        bad = sum(1 for row in rows if not row.is_valid)
+        super().__init__(
+            ngettext(
+                "%(count)d row cannot be invited; nobody was invited.",
+                "%(count)d rows cannot be invited; nobody was invited.",
+                bad,
+            )
+            % {"count": bad}
+        )
+
+
+@dataclass
+class BatchResult:
+    invited: list[Invitation]
+    added: list[Membership]
+    skipped: list[InviteRow]
+
+
+def check_invite_rows(*, campus: Campus, rows: list[InviteRow], default_role: str) -> None:
+    """Give each row its problem, if any: a malformed address, a name on more than one line or
+    too long, the same address twice in the batch, someone already a member or already invited,
+    a role an invitation cannot give. Three queries, whatever the size of the batch."""
+    if default_role not in Membership.Role.values:
+        raise ValidationError(
+            {"role": _("Choose coordinator, peer supporter or partner representative.")}
+        )
+    addresses = set()
+    for row in rows:
+        row.problem = ""
+        row.email = row.email.strip()
+        try:
+            validate_email(row.email)
+            if len(row.email) > 254 or not LINE_BREAKS.isdisjoint(row.email):
+                raise ValidationError("line break")
+        except ValidationError:
+            row.problem = _("Not an e-mail address: “%(value)s”.") % {"value": row.email[:80]}
+            continue
+        row.email = User.objects.normalize_email(row.email).lower()
+        addresses.add(row.email)
+    members = {
+        email: (status, left_on)
+        for email, status, left_on in Membership.objects.annotate(address=Lower("user__email"))
+        .filter(campus=campus, address__in=addresses)
+        .values_list("address", "status", "left_on")
+    }
+    invited = set(
+        Invitation.objects.annotate(address=Lower("email"))
+        .filter(
+            campus=campus,
+            address__in=addresses,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .values_list("address", flat=True)
+    )
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.problem:
+            continue
+        role, problem = role_for(row.role, default_role)
+        if row.email in first_line:
+            row.problem = _("Duplicate: %(email)s is already on line %(line)d.") % {
+                "email": row.email,
+                "line": first_line[row.email],
+            }
+        elif row.email in members:
+            status, left_on = members[row.email]
+            if status == Membership.Status.LEFT:
+                row.problem = _(
+                    "%(email)s left on %(date)s: set them active again on the members page."
+                ) % {"email": row.email, "date": f"{left_on:%-d %B %Y}"}
+            else:
+                row.problem = _("%(email)s is already a member.") % {"email": row.email}
+        elif row.email in invited:
+            row.problem = _(
+                "%(email)s has already been invited: re-send it from the members page."
+            ) % {"email": row.email}
+        elif problem:
+            row.problem = problem
+        elif len(row.name) > 150:
+            row.problem = _("The name is longer than 150 characters.")
+        elif not LINE_BREAKS.isdisjoint(row.name):
+            row.problem = _("The name spans more than one line.")
+        else:
+            row.role = role
+        first_line.setdefault(row.email, row.line)
+
+
+@transaction.atomic
+def invite_many(
+    *,
+    campus: Campus,
+    rows: list[InviteRow],
+    default_role: str,
+    by: User,
+    skip_bad: bool = False,
+) -> BatchResult:
+    """Invite a list of people, all or nothing: every row is checked first; if any cannot be
+    invited, nobody is (BatchRefused, with each row's problem) unless `skip_bad` says to invite
+    the others and skip those. One transaction: the invitations and their e-mails in the outbox
+    exist together or not at all. People who already have an account are added at once."""
+    if not rows:
+        raise ValidationError(_("There is nobody to invite: the list is empty."))
+    if len(rows) > MAX_BATCH:
+        raise ValidationError(
+            _("That is %(count)d people; invite at most %(max)d at once.")
+            % {"count": len(rows), "max": MAX_BATCH}
+        )
+    # One batch at a time per campus: two coordinators sending overlapping lists wait in turn.
+    Campus.objects.select_for_update().get(pk=campus.pk)
+    check_invite_rows(campus=campus, rows=rows, default_role=default_role)
+    skipped = [row for row in rows if not row.is_valid]
+    if skipped and not skip_bad:
+        raise BatchRefused(rows)
+    if len(skipped) == len(rows):
+        raise BatchRefused(rows)
+    result = BatchResult(invited=[], added=[], skipped=skipped)
+    try:
+        for row in rows:
+            if row.is_valid:
+                done = invite_member(
+                    campus=campus, email=row.email, role=row.role, by=by, name=row.name
+                )
+                if done.invitation:
+                    result.invited.append(done.invitation)
+                else:
+                    result.added.append(done.membership)
+    except IntegrityError as error:
+        # Someone invited or added one of these people a moment ago: the whole batch is undone.
+        raise ValidationError(
+            _("Someone was invited or added meanwhile: nobody was invited. Try again.")
+        ) from error
+    return result
+
+
+# Two clicks on "Re-send all" (or a reload that posts again) must not send everything twice.
+RESEND_PAUSE = timedelta(minutes=10)
+
+
+@dataclass
+class ResendResult:
+    resent: list[Invitation]
+    too_recent: list[Invitation]
+
+
+@transaction.atomic
+def resend_pending_invitations(*, campus: Campus, by: User) -> ResendResult:
+    """Re-send every invitation not yet accepted (expired ones too), each with a fresh link and
+    expiry: one e-mail per invitation per re-send. Those sent in the last ten minutes are left
+    alone, so that a second click does not send them again."""
+    now = timezone.now()
+    pending = list(
+        Invitation.objects.select_for_update()
+        .filter(campus=campus, accepted_at__isnull=True, revoked_at__isnull=True)
+        .order_by("email")
+    )
+    result = ResendResult(resent=[], too_recent=[])
+    for invitation in pending:
+        if invitation.sent_at > now - RESEND_PAUSE:
+            result.too_recent.append(invitation)
+        else:
+            result.resent.append(resend_invitation(invitation=invitation, by=by))
+    return result
+
+
+@transaction.atomic
+def mark_members_left(
+    *, campus: Campus, memberships: list[Membership], by: User
+) -> list[Membership]:
+    """The end of a term: these members leave today, all or none. Refused, with nothing changed,
+    when it would leave the campus without an active coordinator."""
+    ids = [m.pk for m in memberships]
+    locked = list(
+        Membership.objects.select_for_update()
+        .filter(campus=campus, pk__in=ids)
+        .select_related("user")
+        .order_by("user__name")
+    )
+    if len(locked) != len(set(ids)):
+        raise ValidationError(_("Some of these people are not members of this campus."))
+    already = [m for m in locked if m.status == Membership.Status.LEFT]
+    if already:
+        raise ValidationError(
+            _("Already left: %(names)s.") % {"names": ", ".join(str(m.user) for m in already)}
+        )
+    leaving_coordinators = [m for m in locked if m.is_coordinator]
+    if leaving_coordinators:
+        staying = (
+            Membership.objects.filter(
+                campus=campus, role=Membership.Role.COORDINATOR, status=Membership.Status.ACTIVE
+            )
+            .exclude(pk__in=ids)
+            .exists()
+        )
+        if not staying:
+            raise ValidationError(
+                _(
+                    "%(campus)s would have no active coordinator left: %(names)s cannot all "
+                    "leave. Make someone else a coordinator first, or keep one of them. "
+                    "Nobody was marked as left."
+                )
+                % {
+                    "campus": campus,
+                    "names": ", ".join(str(m.user) for m in leaving_coordinators),
+                }
+            )
+    today = timezone.localdate()
+    for membership in locked:
+        membership.status = Membership.Status.LEFT
+        membership.left_on = max(today, membership.joined_on)
+        membership._history_user = by
+        membership.full_clean()
+        membership.save()
+    return locked
 
 
 @transaction.atomic
@@ -188,6 +424,42 @@ def update_campus_settings(*, campus: Campus, by: User, **values) -> Campus:
     campus = Campus.objects.select_for_update().get(pk=campus.pk)
     for name, value in values.items():
         setattr(campus, name, value)
+    campus.full_clean()
+    campus.save()
+    return campus
+
+
+def _unique_slug(name: str, *, exclude: Campus | None = None) -> str:
+    base = slugify(name)[:50] or "campus"
+    slug, n = base, 2
+    taken = Campus.objects.exclude(pk=exclude.pk) if exclude else Campus.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_campus(*, by: User, name: str, slug: str = "", **values) -> Campus:
+    """A site admin opens a new campus; the slug comes from the name unless one is given."""
+    campus = Campus(name=name.strip(), slug=slug or _unique_slug(name), **values)
+    campus._history_user = by
+    campus.full_clean()
+    campus.save()
+    return campus
+
+
+@transaction.atomic
+def update_campus(*, campus: Campus, by: User, **values) -> Campus:
+    """A site admin changes any of a campus's details, its name and address included."""
+    campus = Campus.objects.select_for_update().get(pk=campus.pk)
+    editable = {f.name for f in Campus._meta.concrete_fields} - {"id", "created_at"}
+    for name, value in values.items():
+        if name not in editable:
+            raise ValueError(f"Not a campus field: {name}")
+        setattr(campus, name, value)
+    if not campus.slug:
+        campus.slug = _unique_slug(campus.name, exclude=campus)
+    campus._history_user = by
     campus.full_clean()
     campus.save()
     return campus

@@ -16,6 +16,20 @@ urlpatterns = [
     path("c/<slug:campus>/members/", views.MemberListView.as_view(), name="member_list"),
     path("c/<slug:campus>/members/invite/", views.MemberInviteView.as_view(), name="member_invite"),
     path(
+        "c/<slug:campus>/members/invite/many/",
+        views.MemberInviteManyView.as_view(),
+        name="member_invite_many",
+    ),
+    path("c/<slug:campus>/members/leave/", views.MembersLeaveView.as_view(), name="members_leave"),
+    path(
+        "c/<slug:campus>/invitations/resend/",
+        views.InvitationResendAllView.as_view(),
+        name="invitation_resend_all",
+    ),
+    path("campuses/", views.CampusListView.as_view(), name="campus_list"),
+    path("campuses/new/", views.CampusCreateView.as_view(), name="campus_create"),
+    path("campuses/<slug:campus>/edit/", views.CampusEditView.as_view(), name="campus_edit"),
+    path(
         "c/<slug:campus>/members/<int:pk>/",
         views.MembershipEditView.as_view(),
         name="membership_edit",

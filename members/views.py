@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,8 +21,11 @@ from . import preferences, selectors, services
 from .access import CampusMixin, CoordinatorRequiredMixin
 from .forms import (
     AcceptInvitationForm,
+    CampusForm,
     CampusSettingsForm,
     InviteForm,
+    InviteManyForm,
+    LeaveForm,
     MembershipForm,
     ProfileForm,
     add_service_error,
@@ -59,6 +64,7 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
                 campus=self.campus,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                name=form.cleaned_data["name"],
                 by=self.request.user,
             )
         except ValidationError as error:
@@ -72,6 +78,128 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
             )
         else:
             messages.success(self.request, f"Invitation sent to {result.invitation.email}.")
+        return redirect("members:member_list", campus=self.campus.slug)
+
+
+class MemberInviteManyView(CoordinatorRequiredMixin, FormView):
+    """A term's cohort at once: pasted lines or a CSV file. Every row is checked first; when
+    some cannot be invited nobody is, and the page shows why, line by line, with the choice to
+    invite the others and skip those."""
+
+    template_name = "members/member_invite_many.html"
+    form_class = InviteManyForm
+
+    def form_valid(self, form):
+        try:
+            result = services.invite_many(
+                campus=self.campus,
+                rows=form.rows(),
+                default_role=form.cleaned_data["role"],
+                by=self.request.user,
+                skip_bad=form.cleaned_data["skip_bad"],
+            )
+        except services.BatchRefused as refused:
+            return self.show_report(form, refused)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        parts = [
+            ngettext("%(count)d invitation sent", "%(count)d invitations sent", len(result.invited))
+            % {"count": len(result.invited)}
+        ]
+        if result.added:
+            parts.append(
+                ngettext(
+                    "%(count)d person with an account added at once",
+                    "%(count)d people with an account added at once",
+                    len(result.added),
+                )
+                % {"count": len(result.added)}
+            )
+        if result.skipped:
+            parts.append(
+                ngettext("%(count)d row skipped", "%(count)d rows skipped", len(result.skipped))
+                % {"count": len(result.skipped)}
+            )
+        messages.success(self.request, "; ".join(parts) + ".")
+        return redirect("members:member_list", campus=self.campus.slug)
+
+    def show_report(self, form, refused):
+        # The list comes back in the box (a CSV file's text too), so that it can be corrected
+        # there; "skip the bad rows" is left for the person to tick.
+        data = self.request.POST.copy()
+        data["people"] = form.cleaned_data["people"]
+        data.pop("skip_bad", None)
+        again = InviteManyForm(data)
+        again.is_valid()
+        bad = [row for row in refused.rows if not row.is_valid]
+        good = [row for row in refused.rows if row.is_valid]
+        return self.render_to_response(
+            self.get_context_data(form=again, refusal=refused.messages[0], bad=bad, good=good)
+        )
+
+
+class MembersLeaveView(CoordinatorRequiredMixin, TemplateView):
+    """The end of a term: the members ticked on the member list, named for confirmation, then
+    marked as left together (or none of them, with the reason)."""
+
+    template_name = "members/members_leave.html"
+
+    def get(self, request, *args, **kwargs):
+        form = LeaveForm(request.GET, campus=self.campus)
+        return self.render_to_response(self.get_context_data(form=form, valid=form.is_valid()))
+
+    def post(self, request, *args, **kwargs):
+        form = LeaveForm(request.POST, campus=self.campus)
+        if form.is_valid():
+            chosen = list(form.cleaned_data["member"])
+            try:
+                services.mark_members_left(campus=self.campus, memberships=chosen, by=request.user)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(names)s is marked as left.",
+                        "%(count)d members are marked as left: %(names)s.",
+                        len(chosen),
+                    )
+                    % {"count": len(chosen), "names": ", ".join(str(m.user) for m in chosen)},
+                )
+                return redirect("members:member_list", campus=self.campus.slug)
+        return self.render_to_response(self.get_context_data(form=form, valid=False))
+
+
+class InvitationResendAllView(CoordinatorRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        result = services.resend_pending_invitations(campus=self.campus, by=request.user)
+        if result.resent:
+            messages.success(
+                request,
+                ngettext(
+                    "Re-sent %(count)d invitation.",
+                    "Re-sent %(count)d invitations.",
+                    len(result.resent),
+                )
+                % {"count": len(result.resent)},
+            )
+        if result.too_recent:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d invitation was sent less than ten minutes ago and was not sent "
+                    "again.",
+                    "%(count)d invitations were sent less than ten minutes ago and were not "
+                    "sent again.",
+                    len(result.too_recent),
+                )
+                % {"count": len(result.too_recent)},
+            )
+        if not result.resent and not result.too_recent:
+            messages.info(request, _("There are no pending invitations to re-send."))
         return redirect("members:member_list", campus=self.campus.slug)
 
 
@@ -153,6 +281,72 @@ class InvitationActionView(CoordinatorRequiredMixin, View):
         return redirect("members:member_list", campus=self.campus.slug)
 
 
+# --- campuses, for site admins -----------------------------------------------------------------
+class SiteAdminRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only site admins manage campuses.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CampusListView(SiteAdminRequiredMixin, TemplateView):
+    template_name = "members/campus_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["campuses"] = selectors.campuses_with_counts()
+        return context
+
+
+class CampusCreateView(SiteAdminRequiredMixin, FormView):
+    template_name = "members/campus_form.html"
+    form_class = CampusForm
+
+    def form_valid(self, form):
+        try:
+            campus = services.create_campus(by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Opened %(campus)s. Invite its first coordinator from its members page.")
+            % {"campus": campus},
+        )
+        return redirect("members:campus_list")
+
+
+class CampusEditView(SiteAdminRequiredMixin, FormView):
+    template_name = "members/campus_form.html"
+    form_class = CampusForm
+
+    def get_campus(self):
+        if not hasattr(self, "_campus"):
+            self._campus = get_object_or_404(Campus, slug=self.kwargs["campus"])
+        return self._campus
+
+    def get_form_kwargs(self):
+        # A copy, so that a rejected form leaves the campus as it is stored.
+        stored = Campus.objects.get(pk=self.get_campus().pk)
+        return {**super().get_form_kwargs(), "instance": stored}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, editing=self.get_campus())
+
+    def form_valid(self, form):
+        try:
+            campus = services.update_campus(
+                campus=self.get_campus(), by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved %(campus)s.") % {"campus": campus})
+        return redirect("members:campus_list")
+
+
 def invitation_accept(request, token):
     """Public: the link from an invitation e-mail."""
     try:
@@ -181,7 +375,9 @@ def invitation_accept(request, token):
                 "login_url": f"{reverse('account_login')}?next={request.path}",
             },
         )
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"name": invitation.name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(

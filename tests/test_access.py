@@ -40,6 +40,7 @@ PUBLIC = expect(anonymous=200, other=200)
 LOGGED_IN = expect(other=200)
 MEMBERS = expect(admin=403)  # people who take part; site admins see but do not take part
 COORDINATOR_POST = expect(peer=403, partner=403, coordinator=302, admin=302)
+SITE_ADMINS = expect(peer=403, partner=403, coordinator=403, other=403)
 
 
 def campus_kwargs(w):
@@ -149,6 +150,19 @@ TABLE = [
     Row("members:notice_resend", COORDINATOR_POST, failed_notice_kwargs, method="post"),
     Row("members:member_list", COORDINATORS, campus_kwargs),
     Row("members:member_invite", COORDINATORS, campus_kwargs),
+    Row("members:member_invite_many", COORDINATORS, campus_kwargs),
+    Row(
+        "members:members_leave",
+        COORDINATOR_POST,
+        campus_kwargs,
+        method="post",
+        data=lambda w: {"member": w.peer.memberships.get().pk},
+    ),
+    Row("members:invitation_resend_all", COORDINATOR_POST, campus_kwargs, method="post"),
+    # Site admins only: campuses are opened and renamed by them.
+    Row("members:campus_list", SITE_ADMINS),
+    Row("members:campus_create", SITE_ADMINS),
+    Row("members:campus_edit", SITE_ADMINS, campus_kwargs),
     Row(
         "members:membership_edit",
         COORDINATORS,
@@ -202,6 +216,17 @@ TABLE = [
         lambda w: {"pk": TopicFactory().pk},
     ),
     Row("training:offer_list", COORDINATORS, campus_kwargs),
+    Row("training:my_offers", MEMBERS, campus_kwargs),
+    Row(
+        "training:offer_decline",
+        COORDINATOR_POST,
+        lambda w: {
+            "campus": w.campus.slug,
+            "pk": FacilitationOfferFactory(campus=w.campus, user=w.peer).pk,
+        },
+        method="post",
+        data=lambda w: {"reason": "We have this one covered this term."},
+    ),
     # Members offer; a site admin who is not a member of the campus cannot offer there.
     Row(
         "training:offer_create",

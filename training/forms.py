@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from members.validators import validate_single_line
 
@@ -121,3 +122,18 @@ class OfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Optional: why you'd like to lead it, what you'd bring, months that suit you.",
     )
+
+
+class OfferDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=300,
+        validators=[validate_single_line],
+    )
+
+
+class OfferWithdrawForm(forms.Form):
+    """Where to go back to after withdrawing: the topic's page or the person's offers."""
+
+    next = forms.ChoiceField(choices=[("topic", "topic"), ("mine", "mine")], required=False)

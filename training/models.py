@@ -70,6 +70,7 @@ class FacilitationOffer(models.Model):
         OPEN = "open", "Open"
         WITHDRAWN = "withdrawn", "Withdrawn"
         USED = "used", "Scheduled"
+        DECLINED = "declined", "Declined"
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="offers")
     campus = models.ForeignKey(
@@ -80,6 +81,13 @@ class FacilitationOffer(models.Model):
     )
     note = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    decline_reason = models.CharField(
+        "reason",
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Optional; the person who offered sees it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -92,7 +100,8 @@ class FacilitationOffer(models.Model):
                 name="offer_one_open_per_person_topic",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "withdrawn", "used"]), name="offer_status_valid"
+                condition=Q(status__in=["open", "withdrawn", "used", "declined"]),
+                name="offer_status_valid",
             ),
         ]
 

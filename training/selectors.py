@@ -68,6 +68,16 @@ def offers_by(*, user, topic: Topic) -> QuerySet[FacilitationOffer]:
     )
 
 
+def offers_of(*, user, campus) -> QuerySet[FacilitationOffer]:
+    """Everything a person has offered to facilitate at a campus, newest first, whatever became
+    of it (open, scheduled, withdrawn, declined)."""
+    return (
+        FacilitationOffer.objects.filter(user=user, campus=campus)
+        .select_related("topic")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def offering_memberships(*, user) -> QuerySet[Membership]:
     """The campuses where a person may offer to facilitate: those they belong to."""
     if not user.is_authenticated:

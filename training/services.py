@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import Campus, User
 
@@ -221,6 +222,23 @@ def withdraw_offer(*, offer: FacilitationOffer, by: User) -> FacilitationOffer:
     offer.status = FacilitationOffer.Status.WITHDRAWN
     offer.closed_at = timezone.now()
     offer.save(update_fields=["status", "closed_at"])
+    return offer
+
+
+@transaction.atomic
+def decline_offer(*, offer: FacilitationOffer, by: User, reason: str = "") -> FacilitationOffer:
+    """A coordinator declines an open offer, optionally saying why; the person who offered
+    sees it on their offers."""
+    offer = FacilitationOffer.objects.select_for_update().select_related("topic").get(pk=offer.pk)
+    if offer.status != FacilitationOffer.Status.OPEN:
+        raise ValidationError(
+            _("This offer is already %(status)s.") % {"status": offer.get_status_display().lower()}
+        )
+    offer.status = FacilitationOffer.Status.DECLINED
+    offer.decline_reason = reason.strip()
+    offer.closed_at = timezone.now()
+    offer.full_clean(validate_constraints=False)
+    offer.save(update_fields=["status", "decline_reason", "closed_at"])
     return offer
 
 

@@ -27,6 +27,12 @@ urlpatterns = [
         views.OfferCreateView.as_view(),
         name="offer_create",
     ),
+    path("c/<slug:campus>/offers/mine/", views.MyOffersView.as_view(), name="my_offers"),
+    path(
+        "c/<slug:campus>/offers/<int:pk>/decline/",
+        views.OfferDeclineView.as_view(),
+        name="offer_decline",
+    ),
     path(
         "c/<slug:campus>/offers/<int:pk>/withdraw/",
         views.OfferWithdrawView.as_view(),

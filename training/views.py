@@ -7,15 +7,26 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+from members import selectors as member_selectors
+from members.access import CURRENT_CAMPUS_SESSION_KEY, CoordinatorRequiredMixin, MemberRequiredMixin
 from members.forms import PageForm, add_service_error, error_text
 
 from . import selectors, services
-from .forms import OfferForm, ReferenceFormSet, TopicForm, TopicSearchForm, references_from
+from .forms import (
+    OfferDeclineForm,
+    OfferForm,
+    OfferWithdrawForm,
+    ReferenceFormSet,
+    TopicForm,
+    TopicSearchForm,
+    references_from,
+)
 from .models import FacilitationOffer, Topic
 from .selectors import TopicState
 
@@ -84,6 +95,17 @@ class TopicDetailView(LoginRequiredMixin, TemplateView):
         my_offers = list(selectors.offers_by(user=user, topic=topic))
         offered_at = {offer.campus_id for offer in my_offers}
         coordinated = [m.campus for m in memberships if m.is_coordinator]
+        if is_editor:
+            # Topics belong to no campus: history times are shown in the zone of the campus the
+            # person is looking at (the one last visited), UTC for a site admin without one.
+            here = member_selectors.current_campus_for(
+                user,
+                self.request.session.get(CURRENT_CAMPUS_SESSION_KEY),
+                memberships=memberships,
+            )
+            zone = here.time_zone if here else "UTC"
+            timezone.activate(zone)
+            context["history_zone"] = zone
         context.update(
             topic=topic,
             references=list(topic.references.all()),
@@ -203,6 +225,45 @@ class OfferListView(CoordinatorRequiredMixin, TemplateView):
         return context
 
 
+class OfferDeclineView(CoordinatorRequiredMixin, View):
+    """A coordinator declines an open offer at their campus, with an optional reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        offer = get_object_or_404(
+            FacilitationOffer.objects.select_related("topic", "user"),
+            pk=kwargs["pk"],
+            campus=self.campus,
+        )
+        form = OfferDeclineForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(form))
+            return redirect("training:offer_list", campus=self.campus.slug)
+        try:
+            services.decline_offer(offer=offer, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Declined %(person)s's offer to facilitate “%(topic)s”.")
+                % {"person": offer.user, "topic": offer.topic},
+            )
+        return redirect("training:offer_list", campus=self.campus.slug)
+
+
+class MyOffersView(MemberRequiredMixin, TemplateView):
+    """A member's own offers at this campus and what became of them."""
+
+    template_name = "training/my_offers.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offers"] = selectors.offers_of(user=self.request.user, campus=self.campus)
+        return context
+
+
 class OfferCreateView(MemberRequiredMixin, TemplateView):
     template_name = "training/offer_form.html"
 
@@ -251,6 +312,8 @@ class OfferWithdrawView(MemberRequiredMixin, View):
             campus=self.campus,
             user=request.user,
         )
+        form = OfferWithdrawForm(request.POST)
+        back_to_mine = form.is_valid() and form.cleaned_data["next"] == "mine"
         try:
             services.withdraw_offer(offer=offer, by=request.user)
         except ValidationError as error:
@@ -259,4 +322,6 @@ class OfferWithdrawView(MemberRequiredMixin, View):
             messages.success(
                 request, f"Withdrew your offer to facilitate “{offer.topic}” at {self.campus}."
             )
+        if back_to_mine:
+            return redirect("training:my_offers", campus=self.campus.slug)
         return redirect(offer.topic)

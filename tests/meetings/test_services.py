@@ -934,7 +934,7 @@ def test_reset_calendar_feed_changes_the_token(world):
 
 
 def test_offer_status_values_match_training(world):
-    assert set(FacilitationOffer.Status.values) == {"open", "withdrawn", "used"}
+    assert set(FacilitationOffer.Status.values) == {"open", "withdrawn", "used", "declined"}
 
 
 def test_schedule_series_with_too_many_occurrences_is_refused(world, now):
