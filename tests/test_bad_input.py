@@ -91,6 +91,7 @@ BASELINE_OVERRIDES = {
 CLOCK = {
     "meetings:roster": dt.timedelta(days=3, minutes=30),
     "meetings:roster_confirmed_present": dt.timedelta(days=3, minutes=30),
+    "meetings:check_in": dt.timedelta(days=3, minutes=5),  # check-in is open
 }
 
 # Forms that turn local times into UTC are walked on a campus east of UTC as well.
