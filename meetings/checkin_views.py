@@ -52,6 +52,14 @@ class CheckInScreenView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
 
     template_name = "meetings/checkin_screen.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The screen reloads itself, without script, for the next code. An HTTP header rather
+        # than <meta http-equiv="refresh">: the same for browsers, and the rotation is the
+        # point of the page (a real-time display, WCAG 2.2.1's exception).
+        response["Refresh"] = str(SCREEN_REFRESH_SECONDS)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
@@ -59,7 +67,6 @@ class CheckInScreenView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
         context.update(
             window=window,
             count=checkin.check_in_count(meeting=meeting),
-            refresh_seconds=SCREEN_REFRESH_SECONDS,
             page_url=_check_in_url(self.request, meeting),
         )
         if window.is_open and not meeting.is_cancelled:
