@@ -170,10 +170,10 @@ def test_self_check_in(login, world, live_server, browser):
         # The roster shows both as self check-ins; the coordinator corrects one.
         screen.get_by_role("link", name="Record or correct presence").click()
         assert screen.get_by_text(
-            f"{world.peer.name} checked in themselves at 17:02 (checked in with the code): present"
+            f"{world.peer.name} checked in themselves at 17:02 with the code: present"
         ).is_visible()
         assert screen.get_by_text(
-            "Sam Second checked in themselves at 17:12 (checked in with the code): late"
+            "Sam Second checked in themselves at 17:12 with the code: late"
         ).is_visible()
         screen.get_by_role("group", name="Sam Second").get_by_text("Present", exact=True).click()
         assert_accessible(screen)
