@@ -72,6 +72,7 @@ DECLARED_PARAMS = {
     "meetings:meeting_list": {"page": "2"},
     "training:topic_list": {"page": "2", "q": "", "state": ""},
     "members:notice_list": {"status": ""},
+    "meetings:check_in": {"code": "", "link": ""},  # what the QR code and the online link carry
 }
 
 # POST fields the views read that a row's data builder leaves out.

@@ -6,6 +6,7 @@ defaults, check-in is open from 16:45 to 19:00 and people are late after 17:10."
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -420,6 +421,14 @@ def test_check_in_page_fills_in_the_code_from_the_qr_link(world, meeting, now, c
     client.force_login(world.peer)
     page = client.get(_url("meetings:check_in", meeting) + "?code=abc234").content.decode()
     assert re.search(r'name="code"[^>]*value="ABC234"', page)
+
+
+def test_qr_link_keeps_its_code_through_the_login(world, meeting, now, client):
+    now.move_to(at(17, 5))
+    url = _url("meetings:check_in", meeting) + "?code=ABC234"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == reverse("account_login") + "?next=" + quote(url, safe="/")
 
 
 def test_check_in_page_posts_and_redirects_to_the_meeting(world, meeting, now, client):
