@@ -1,7 +1,8 @@
 """Self check-in in Chromium: the coordinator opens the check-in screen; two peer supporters on
 390 px phones check in (one types the code, one follows the link read back from the screen's QR
 code); one is late; a stale code is refused; the roster shows both; the coordinator corrects one;
-the dashboard counts them."""
+the dashboard counts them. A partner representative joining online checks in with the link
+the coordinator posts in the meeting's chat."""
 
 import datetime as dt
 import struct
@@ -157,15 +158,30 @@ def test_self_check_in(login, world, live_server, browser):
         phone.get_by_role("button", name="Check in").click()
         assert phone.get_by_text("This code is too old").is_visible()
         assert_accessible(phone)
+
+        # The partner joins online: the coordinator posts the link in the meeting's chat.
+        screen.get_by_role("link", name="Online or hybrid: a link for the meeting's chat").click()
+        assert_accessible(screen)
+        online_link = screen.get_by_label("Check-in link").input_value()
+        phone.goto(online_link)
+        assert phone.get_by_text("You opened the meeting's online check-in link.").is_visible()
+        phone.get_by_role("button", name="Check in").click()
+        assert phone.get_by_text(
+            "You are checked in to “November community of practice”: late."
+        ).is_visible()
         phone.context.close()
         assert dict(
             Attendance.objects.filter(meeting=meeting).values_list("user__name", "presence")
         ) == {
             world.peer.name: "present",
             "Sam Second": "late",
-            world.partner.name: "unrecorded",
+            world.partner.name: "late",
             world.coordinator.name: "unrecorded",
         }
+        assert Attendance.objects.get(meeting=meeting, user=world.partner).presence_source == (
+            "self_link"
+        )
+        screen.go_back()
 
         # The roster shows both as self check-ins; the coordinator corrects one.
         screen.get_by_role("link", name="Record or correct presence").click()
@@ -188,6 +204,6 @@ def test_self_check_in(login, world, live_server, browser):
     # The next day, the dashboard counts both as attended.
     with time_machine.travel(starts_at + dt.timedelta(days=1), tick=True):
         screen.goto(f"{live_server.url}{reverse('reports:dashboard', args=[world.campus.slug])}")
-        for name in (world.peer.name, "Sam Second"):
+        for name in (world.peer.name, "Sam Second", world.partner.name):
             row = screen.get_by_role("row").filter(has_text=name)
             assert row.get_by_text("1 of 1").first.is_visible()
