@@ -50,6 +50,10 @@ class MeetingSeries(models.Model):
 PRESENCE_FIRST_FOR = dt.timedelta(hours=24)
 
 
+def new_check_in_secret() -> str:
+    return secrets.token_hex(32)
+
+
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CANCELLED = "cancelled", "Cancelled"
@@ -91,6 +95,8 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     # Optimistic concurrency: every save claims `version` with a conditional UPDATE.
     version = models.PositiveIntegerField(default=1)
+    # The key of the check-in codes (meetings.checkin): never shown, never leaves the server.
+    check_in_secret = models.CharField(max_length=64, default=new_check_in_secret, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -101,7 +107,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["check_in_secret"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -251,11 +257,19 @@ class AttendancePresence(models.TextChoices):
     ABSENT = "absent", "Absent"
 
 
+class PresenceSource(models.TextChoices):
+    NONE = "", "Not recorded"
+    COORDINATOR = "coordinator", "Recorded by a coordinator"
+    SELF_CODE = "self_code", "Checked in with the code"
+    SELF_LINK = "self_link", "Checked in with the online link"
+
+
 class Attendance(models.Model):
     """A person expected at a meeting: their response, and the coordinator's record of presence."""
 
     Response = AttendanceResponse
     Presence = AttendancePresence
+    Source = PresenceSource
     # Presence that lets someone read the meeting's case-collaboration notes.
     WAS_THERE = (AttendancePresence.PRESENT, AttendancePresence.LATE)
 
@@ -279,6 +293,12 @@ class Attendance(models.Model):
         blank=True,
         related_name="+",
     )
+    # How the presence was recorded: by a coordinator, or by the person checking in themselves
+    # (then `checked_in_at` is when; it stays when a coordinator corrects the presence).
+    presence_source = models.CharField(
+        max_length=16, choices=PresenceSource.choices, blank=True, default=PresenceSource.NONE
+    )
+    checked_in_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -299,6 +319,15 @@ class Attendance(models.Model):
                 | (~Q(response="no_response") & Q(responded_at__isnull=False)),
                 name="attendance_responded_at_iff_response",
             ),
+            models.CheckConstraint(
+                condition=Q(presence_source__in=PresenceSource.values),
+                name="attendance_presence_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(presence_source__in=["self_code", "self_link"])
+                | Q(checked_in_at__isnull=False),
+                name="attendance_self_check_in_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["user", "meeting"])]
 
@@ -308,6 +337,10 @@ class Attendance(models.Model):
     @property
     def was_there(self):
         return self.presence in self.WAS_THERE
+
+    @property
+    def checked_in_themselves(self):
+        return self.presence_source in (PresenceSource.SELF_CODE, PresenceSource.SELF_LINK)
 
 
 class Minutes(models.Model):

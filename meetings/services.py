@@ -760,12 +760,18 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) ->
             row.presence = presence
             row.presence_recorded_at = now
             row.presence_recorded_by = by
+            # The coordinator's entry wins over a self check-in (whose time stays on the row).
+            row.presence_source = (
+                Attendance.Source.NONE
+                if presence == Attendance.Presence.UNRECORDED
+                else Attendance.Source.COORDINATOR
+            )
             changed.append(row)
     if changed:
         bulk_update_with_history(
             changed,
             Attendance,
-            ["presence", "presence_recorded_at", "presence_recorded_by"],
+            ["presence", "presence_recorded_at", "presence_recorded_by", "presence_source"],
             default_user=by,
         )
     return len(changed)

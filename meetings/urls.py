@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import minutes_views, views
+from . import checkin_views, minutes_views, views
 
 app_name = "meetings"
 
@@ -57,4 +57,16 @@ urlpatterns = [
     ),
     path("calendar/<token:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("respond/<token:token>/", views.RespondLinkView.as_view(), name="respond_link"),
+    # --- self check-in ---
+    path(f"{M}<int:pk>/check-in/", checkin_views.CheckInView.as_view(), name="check_in"),
+    path(
+        f"{M}<int:pk>/check-in/screen/",
+        checkin_views.CheckInScreenView.as_view(),
+        name="check_in_screen",
+    ),
+    path(
+        f"{M}<int:pk>/check-in/online-link/",
+        checkin_views.CheckInLinkView.as_view(),
+        name="check_in_link",
+    ),
 ]

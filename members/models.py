@@ -108,6 +108,9 @@ CAMPUS_SETTINGS = (
     "partner_initial_meetings",
     "attendance_window",
     "attendance_max_missed",
+    "check_in_grace_minutes",
+    "check_in_opens_minutes_before",
+    "check_in_closes_minutes_after",
 )
 
 
@@ -156,6 +159,22 @@ class Campus(models.Model):
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text="Members who missed this many of the last meetings are highlighted.",
+    )
+    check_in_grace_minutes = models.PositiveSmallIntegerField(
+        "check-in: late after (minutes)",
+        default=10,
+        validators=[MaxValueValidator(240)],
+        help_text="People who check in later than this after the start are recorded late.",
+    )
+    check_in_opens_minutes_before = models.PositiveSmallIntegerField(
+        "check-in: opens before the start (minutes)",
+        default=15,
+        validators=[MaxValueValidator(240)],
+    )
+    check_in_closes_minutes_after = models.PositiveSmallIntegerField(
+        "check-in: closes after the end (minutes)",
+        default=30,
+        validators=[MaxValueValidator(240)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

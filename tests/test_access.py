@@ -292,6 +292,11 @@ TABLE = [
     ),
     Row("meetings:calendar_feed", PUBLIC, feed_kwargs),
     Row("meetings:respond_link", PUBLIC, respond_link_kwargs),
+    # self check-in: the screen and the online link are the coordinators'; checking in is for
+    # the people expected (a POST with a wrong code is refused with a message: a redirect).
+    Row("meetings:check_in_screen", COORDINATORS, meeting_kwargs),
+    Row("meetings:check_in_link", COORDINATORS, meeting_kwargs),
+    Row("meetings:check_in", MEMBERS, meeting_kwargs),
     # --- reports ---
     Row("reports:dashboard", COORDINATORS, campus_kwargs),
     Row("reports:my_page", MEMBERS, campus_kwargs),

@@ -72,6 +72,7 @@ DECLARED_PARAMS = {
     "meetings:meeting_list": {"page": "2"},
     "training:topic_list": {"page": "2", "q": "", "state": ""},
     "members:notice_list": {"status": ""},
+    "meetings:check_in": {"code": "", "link": ""},  # what the QR code and the online link carry
 }
 
 # POST fields the views read that a row's data builder leaves out.
@@ -90,6 +91,7 @@ BASELINE_OVERRIDES = {
 # so that presence can be recorded.
 CLOCK = {
     "meetings:roster": dt.timedelta(days=3, minutes=30),
+    "meetings:check_in": dt.timedelta(days=3, minutes=5),  # check-in is open
 }
 
 # Forms that turn local times into UTC are walked on a campus east of UTC as well.

@@ -220,12 +220,20 @@ def test_coordinator_changes_campus_settings(coordinator_client, world):
         "partner_initial_meetings": 4,
         "attendance_window": 4,
         "attendance_max_missed": 3,
+        "check_in_grace_minutes": 5,
+        "check_in_opens_minutes_before": 20,
+        "check_in_closes_minutes_after": 0,
     }
     response = coordinator_client.post("/c/riverside/settings/", data)
     assert response.status_code == 302
     world.campus.refresh_from_db()
     assert (world.campus.time_zone, world.campus.reminder_hours_before) == ("America/Vancouver", 24)
     assert (world.campus.attendance_window, world.campus.attendance_max_missed) == (4, 3)
+    assert (
+        world.campus.check_in_grace_minutes,
+        world.campus.check_in_opens_minutes_before,
+        world.campus.check_in_closes_minutes_after,
+    ) == (5, 20, 0)
 
 
 def test_bad_campus_settings_change_nothing(coordinator_client, world):
@@ -395,6 +403,9 @@ def test_partner_organisation_with_a_line_break_is_refused(coordinator_client, w
         "partner_initial_meetings": 3,
         "attendance_window": 3,
         "attendance_max_missed": 2,
+        "check_in_grace_minutes": 10,
+        "check_in_opens_minutes_before": 15,
+        "check_in_closes_minutes_after": 30,
     }
     response = coordinator_client.post("/c/riverside/settings/", data)
     assert response.status_code == 200
