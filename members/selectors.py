@@ -79,3 +79,35 @@ def has_account(*, email: str) -> bool:
 
 def active_user(*, pk: int) -> User | None:
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def navigation_campuses(user) -> list[Campus]:
+    """The campuses in a person's navigation, in one query, each with `nav_coordinator` (whether
+    the person coordinates it; site admins: every campus) and `nav_member` (whether they belong)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        campuses = list(Campus.objects.all())
+        for campus in campuses:
+            campus.nav_coordinator, campus.nav_member = True, False
+        return campuses
+    memberships = (
+        Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+        .select_related("campus")
+        .order_by("campus__name")
+    )
+    campuses = []
+    for membership in memberships:
+        membership.campus.nav_coordinator = membership.is_coordinator
+        membership.campus.nav_member = True
+        campuses.append(membership.campus)
+    return campuses
+
+
+def navigation_campus(user, campuses: list[Campus]) -> Campus | None:
+    """The campus a page that belongs to no campus shows in the navigation: the one the person
+    last opened, else their first."""
+    for campus in campuses:
+        if campus.pk == user.last_campus_id:
+            return campus
+    return campuses[0] if campuses else None

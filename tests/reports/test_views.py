@@ -135,8 +135,8 @@ def test_overview_refuses_coordinators(coordinator_client):
 def test_home_sends_coordinators_to_the_dashboard_and_others_to_their_page(client, world):
     client.force_login(world.coordinator)
     assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
-    client.force_login(world.partner)
-    assert client.get(reverse("home")).url == "/c/riverside/me/"
+    client.force_login(world.partner)  # not at a meeting yet: the campus page welcomes them
+    assert client.get(reverse("home")).url == "/c/riverside/"
 
 
 def test_home_sends_a_site_admin_with_a_current_campus_to_its_dashboard(client, world):
