@@ -547,7 +547,10 @@ class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         feed = selectors.calendar_feed(user=self.request.user)
-        context["feed_url"] = absolute_url(feed.get_absolute_url()) if feed else None
+        feed_url = absolute_url(feed.get_absolute_url()) if feed else None
+        context["feed_url"] = feed_url
+        # The same address for calendar applications that subscribe when a link is opened.
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
         context["feed"] = feed
         return context
 

@@ -3,10 +3,12 @@ labelled menu (with and without JavaScript), the dashboard leads with what needs
 phone, and the small pages around a meeting lead somewhere."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from meetings import respond_links
 from members.models import Membership
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, AttendanceFactory, MeetingFactory, MembershipFactory
 
 from .conftest import assert_accessible
 from .test_dashboards import _campus_with_history
@@ -92,3 +94,61 @@ def test_dashboard_on_a_phone_leads_with_what_needs_action(login, page, world, l
     assert_accessible(page)
     page.set_viewport_size(DESKTOP)
     assert_accessible(page)
+
+
+def test_calendar_feed_copy_button_copies_the_address(login, page, world, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(world.peer)
+    page.goto(f"{live_server.url}/profile/")
+    page.goto(f"{live_server.url}{reverse('meetings:calendar_feed_settings')}")
+    page.get_by_role("button", name="Get my calendar address").click()
+    field = page.get_by_label("Your private address")
+    address = field.input_value()
+    assert address.startswith("http://") and "/calendar/" in address
+    page.get_by_role("button", name="Copy the address").click()
+    expect(page.get_by_role("status").filter(has_text="Copied.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    webcal = page.get_by_role("link", name="Subscribe in my calendar application")
+    assert webcal.get_attribute("href") == "webcal://" + address.removeprefix("http://")
+    page.mouse.move(0, 0)  # off the button: axe reads colours, not a hover half-way through
+    page.wait_for_timeout(300)
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+
+
+def test_calendar_feed_address_is_selectable_without_javascript(browser, world, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(world.peer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}{reverse('meetings:calendar_feed_settings')}")
+    page.get_by_role("button", name="Get my calendar address").click()
+    field = page.get_by_label("Your private address")
+    expect(field).to_have_attribute("readonly", "")
+    field.select_text()
+    assert page.evaluate("window.getSelection().toString() || document.activeElement.value")
+    expect(page.get_by_role("button", name="Copy the address")).to_be_hidden()
+    context.close()
+
+
+def test_one_click_pages_show_the_place_and_lead_on(page, world, live_server):
+    meeting = MeetingFactory(
+        campus=world.campus, location="Student Centre, room 204", online_link=""
+    )
+    row = AttendanceFactory(meeting=meeting, user=world.peer)
+    path = respond_links.respond_url(attendance=row, response="attending").split("/respond/")[1]
+    page.goto(f"{live_server.url}/respond/{path}")
+    expect(page.get_by_text("Student Centre, room 204")).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, I will attend").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    page.get_by_role("link", name="Log in to see the agenda").click()
+    page.get_by_label("Email").fill(world.peer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}{meeting.get_absolute_url()}")
