@@ -10,8 +10,8 @@ register = template.Library()
 
 @register.simple_tag
 def new_member_welcome(*, user, campus, membership):
-    """The welcome (next meeting, own response) for a member who has not been at a meeting
-    yet; None for everyone else."""
-    if membership is None:
+    """The welcome (next meeting, own response) for a member (not a coordinator) who has not
+    been at a meeting yet; None for everyone else."""
+    if membership is None or membership.is_coordinator:
         return None
     return welcome(user=user, campus=campus)

@@ -2,6 +2,8 @@
 labelled menu (with and without JavaScript), the dashboard leads with what needs action on a
 phone, and the small pages around a meeting lead somewhere."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -152,3 +154,16 @@ def test_one_click_pages_show_the_place_and_lead_on(page, world, live_server):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}{meeting.get_absolute_url()}")
+
+
+def test_a_new_member_lands_on_a_welcome_and_responds(login, page, world, live_server):
+    meeting = MeetingFactory(campus=world.campus, title="December meeting")
+    AttendanceFactory(meeting=meeting, user=world.peer)
+    login(world.peer)
+    assert page.url == f"{live_server.url}/c/riverside/"
+    expect(page.get_by_role("heading", name="Welcome to the Riverside community")).to_be_visible()
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Attending December meeting")).click()
+    expect(page.get_by_text("Your response to “December meeting”: attending.")).to_be_visible()
