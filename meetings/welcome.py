@@ -30,5 +30,6 @@ def welcome(*, user: User, campus: Campus) -> Welcome | None:
     meeting = next_scheduled_meeting(campus=campus)
     own = None
     if meeting is not None:
+        meeting.campus = campus  # its links need the campus's slug: no query for it
         own = Attendance.objects.filter(meeting=meeting, user=user).first()
     return Welcome(meeting=meeting, own=own)

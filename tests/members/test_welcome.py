@@ -95,3 +95,21 @@ def test_no_welcome_on_another_campus_where_the_member_attended_nothing_yet(clie
         reverse("members:campus_home", kwargs={"campus": "hillside"})
     ).content.decode()
     assert "Welcome to the Hillside community of practice" in html
+
+
+# The session, the user, the campus with the membership, the nav's campuses; the welcome: has
+# the member been at a meeting, the next meeting, their attendance at it.
+WELCOME_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_campus_page_welcome_queries(client, world, size, django_assert_num_queries):
+    for _ in range(size):
+        MembershipFactory(campus=world.campus)
+        meeting = MeetingFactory(campus=world.campus)
+        AttendanceFactory(meeting=meeting, user=world.peer)
+    client.force_login(world.peer)
+    _home(client)  # the session is saved once, before counting
+    with django_assert_num_queries(WELCOME_QUERIES):
+        response = _home(client)
+    assert "Welcome to the Riverside community of practice" in response.content.decode()
