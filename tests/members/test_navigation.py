@@ -74,3 +74,14 @@ def test_a_single_campus_shows_its_name_without_a_menu(peer_client):
     nav = _nav(peer_client.get(reverse("training:topic_list")).content.decode())
     assert '<a class="campus-name text-decoration-none" href="/c/riverside/">Riverside</a>' in nav
     assert "<details" not in nav
+
+
+def test_navigation_of_a_site_admin_keeps_the_campus_opened_last(client, world):
+    client.force_login(world.admin)
+    client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
+    client.get(reverse("members:campus_home", kwargs={"campus": "hillside"}))
+    nav = _nav(client.get(reverse("training:topic_list")).content.decode())
+    assert "Campus: <strong>Hillside</strong>" in nav
+    assert 'href="/c/hillside/dashboard/"' in nav
+    assert "/c/hillside/me/" not in nav  # not a member there
+    assert 'href="/overview/"' in nav

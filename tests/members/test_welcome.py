@@ -36,7 +36,7 @@ def test_campus_page_welcomes_a_new_member_with_the_next_meeting(client, world, 
     assert f'action="/c/riverside/meetings/{next_meeting.pk}/respond/"' in html
     assert 'name="response" value="attending"' in html
     assert "Every peer supporter is expected at every monthly meeting." in html
-    assert '<a href="/c/riverside/meetings/">Meetings</a>' in html
+    assert 'in the <a href="/c/riverside/meetings/">list of meetings</a>' in html
     assert '<a href="/meetings/calendar/">subscribe to your calendar feed</a>' in html
     assert '<a href="/catalogue/">training catalogue</a> and offer to facilitate it' in html
 
