@@ -12,19 +12,22 @@
     var status = document.querySelector('[data-copy-status="' + id + '"]');
     if (!field) return;
     button.hidden = false;
+    // The page gives the words, in the person's language.
+    var copied = (status && status.getAttribute("data-copied")) || "Copied.";
+    var byHand = (status && status.getAttribute("data-copy-by-hand")) || "Press Ctrl+C to copy.";
     function say(text) { if (status) status.textContent = text; }
     function fallback() {
       field.focus();
       field.select();
       try {
-        say(document.execCommand("copy") ? "Copied." : "Press Ctrl+C (or Cmd+C) to copy.");
+        say(document.execCommand("copy") ? copied : byHand);
       } catch (error) {
-        say("Press Ctrl+C (or Cmd+C) to copy.");
+        say(byHand);
       }
     }
     button.addEventListener("click", function () {
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(function () { say("Copied."); }, fallback);
+        navigator.clipboard.writeText(field.value).then(function () { say(copied); }, fallback);
       } else {
         fallback();
       }
