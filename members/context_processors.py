@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from .access import CURRENT_CAMPUS_SESSION_KEY
 from .selectors import navigation_campus, navigation_campuses
 
 
@@ -10,7 +11,10 @@ def campuses(request):
     if user is None or not user.is_authenticated:
         return {}
     nav = SimpleLazyObject(lambda: navigation_campuses(user))
+    current = request.session.get(CURRENT_CAMPUS_SESSION_KEY)
     return {
         "nav_campuses": nav,
-        "nav_last_campus": SimpleLazyObject(lambda: navigation_campus(user, nav)),
+        "nav_last_campus": SimpleLazyObject(
+            lambda: navigation_campus(user, nav, current_slug=current)
+        ),
     }

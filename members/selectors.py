@@ -104,9 +104,12 @@ def navigation_campuses(user) -> list[Campus]:
     return campuses
 
 
-def navigation_campus(user, campuses: list[Campus]) -> Campus | None:
+def navigation_campus(user, campuses: list[Campus], *, current_slug: str | None) -> Campus | None:
     """The campus a page that belongs to no campus shows in the navigation: the one the person
-    last opened, else their first."""
+    opened last in this session, else the one they used last before, else their first."""
+    for campus in campuses:
+        if campus.slug == current_slug:
+            return campus
     for campus in campuses:
         if campus.pk == user.last_campus_id:
             return campus

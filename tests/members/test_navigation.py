@@ -85,3 +85,15 @@ def test_navigation_of_a_site_admin_keeps_the_campus_opened_last(client, world):
     assert 'href="/c/hillside/dashboard/"' in nav
     assert "/c/hillside/me/" not in nav  # not a member there
     assert 'href="/overview/"' in nav
+
+
+def test_navigation_follows_the_campus_opened_in_this_session(client, world):
+    """Straight to the second campus by name (e.g. from an e-mail's link), then the catalogue."""
+    MembershipFactory(
+        user=world.coordinator, campus=world.other_campus, role=Membership.Role.COORDINATOR
+    )
+    client.force_login(world.coordinator)
+    client.get(reverse("meetings:meeting_list", kwargs={"campus": "riverside"}))
+    nav = _nav(client.get(reverse("training:topic_list")).content.decode())
+    assert "Campus: <strong>Riverside</strong>" in nav
+    assert 'href="/c/riverside/dashboard/"' in nav
