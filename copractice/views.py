@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from meetings.welcome import has_attended
 from members.access import CURRENT_CAMPUS_SESSION_KEY
 from members.selectors import campuses_for, membership_for
 
@@ -20,17 +21,23 @@ logger = logging.getLogger(__name__)
 
 @login_required
 def home(request):
-    """Send each person to their current campus: coordinators (and site admins) to its
-    dashboard, everyone else to their own page; site admins without a campus see every one."""
+    """Send each person to their current campus (the one they last opened, even in an earlier
+    session): coordinators (and site admins) to its dashboard, a member who has not been at a
+    meeting yet to the campus page that welcomes them, everyone else to their own page; site
+    admins without a campus see every one."""
     campuses = campuses_for(request.user)
     current = request.session.get(CURRENT_CAMPUS_SESSION_KEY)
     campus = campuses.filter(slug=current).first() if current else None
+    if campus is None and request.user.last_campus_id is not None:
+        campus = campuses.filter(pk=request.user.last_campus_id).first()
     if campus is None and not request.user.is_superuser:
         campus = campuses.first()
     if campus is not None:
         membership = membership_for(user=request.user, campus=campus)
         if request.user.is_superuser or (membership and membership.is_coordinator):
             return redirect("reports:dashboard", campus=campus.slug)
+        if not has_attended(user=request.user, campus=campus):
+            return redirect("members:campus_home", campus=campus.slug)
         return redirect("reports:my_page", campus=campus.slug)
     return render(request, "home.html", {"all_campuses": campuses})
 

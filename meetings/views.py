@@ -412,9 +412,9 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 class RespondLinkView(View):
-    """Public: the one-click link from an e-mail. It shows only this meeting's title and time and
-    records the answer with one button (a GET never changes anything: mail scanners follow
-    links)."""
+    """Public: the one-click link from an e-mail. It shows this meeting's title, time and place
+    (nothing about other people) and records the answer with one button (a GET never changes
+    anything: mail scanners follow links)."""
 
     def get(self, request, token):
         try:
@@ -625,7 +625,10 @@ class CalendarFeedSettingsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         feed = selectors.calendar_feed(user=self.request.user)
-        context["feed_url"] = absolute_url(feed.get_absolute_url()) if feed else None
+        feed_url = absolute_url(feed.get_absolute_url()) if feed else None
+        context["feed_url"] = feed_url
+        # The same address for calendar applications that subscribe when a link is opened.
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1] if feed_url else None
         context["feed"] = feed
         return context
 

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from .selectors import campus_and_membership
+from .services import remember_campus
 
-# The campus a person last looked at: the home page sends them back to it.
+# The campus a person last looked at in this session (across logins: User.last_campus).
 CURRENT_CAMPUS_SESSION_KEY = "current_campus"
 
 
@@ -20,8 +21,13 @@ class CampusMixin(LoginRequiredMixin):
         self.campus, self.membership = campus_and_membership(request.user, kwargs["campus"])
         # Times on campus pages are the campus's (reset by copractice.middleware).
         timezone.activate(self.campus.tz)
-        if request.session.get(CURRENT_CAMPUS_SESSION_KEY) != self.campus.slug:
+        session_campus = request.session.get(CURRENT_CAMPUS_SESSION_KEY)
+        if session_campus != self.campus.slug:
             request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
+            # Kept across logins once the person has moved between campuses (until then, home's
+            # choice of their first campus is the same and costs no write).
+            if session_campus is not None or request.user.last_campus_id is not None:
+                remember_campus(user=request.user, campus=self.campus)
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 

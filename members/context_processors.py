@@ -1,11 +1,20 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import campuses_for
+from .access import CURRENT_CAMPUS_SESSION_KEY
+from .selectors import navigation_campus, navigation_campuses
 
 
 def campuses(request):
-    """The campuses a person can switch between, for the navigation bar (one query, lazily)."""
+    """The campuses a person can switch between, and the one the navigation shows on pages that
+    belong to no campus (catalogue, profile, calendar feed): one query, lazily."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_campuses": SimpleLazyObject(lambda: list(campuses_for(user)))}
+    nav = SimpleLazyObject(lambda: navigation_campuses(user))
+    current = request.session.get(CURRENT_CAMPUS_SESSION_KEY)
+    return {
+        "nav_campuses": nav,
+        "nav_last_campus": SimpleLazyObject(
+            lambda: navigation_campus(user, nav, current_slug=current)
+        ),
+    }

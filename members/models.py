@@ -66,6 +66,10 @@ class User(AbstractUser):
         help_text="For coordinators: an e-mail the day after a meeting whose presence is not "
         "recorded.",
     )
+    # The campus the person last opened: after logging in, home sends them back to it.
+    last_campus = models.ForeignKey(
+        "Campus", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -92,21 +92,36 @@ def campuses_with_counts() -> QuerySet[Campus]:
     ).order_by("institution", "name")
 
 
-def current_campus_for(user, slug: str | None, *, memberships=None) -> Campus | None:
-    """The campus a person is looking at outside a campus page (the catalogue): the one they
-    last visited, else the first of theirs; None when they have none. `memberships`, when the
-    caller has them (with their campuses), saves the query."""
-    if memberships is None:
-        memberships = list(
-            Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
-            .select_related("campus")
-            .order_by("campus__name")
-        )
+def navigation_campuses(user) -> list[Campus]:
+    """The campuses in a person's navigation, in one query, each with `nav_coordinator` (whether
+    the person coordinates it; site admins: every campus) and `nav_member` (whether they belong)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        campuses = list(Campus.objects.all())
+        for campus in campuses:
+            campus.nav_coordinator, campus.nav_member = True, False
+        return campuses
+    memberships = (
+        Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+        .select_related("campus")
+        .order_by("campus__name")
+    )
+    campuses = []
     for membership in memberships:
-        if membership.campus.slug == slug:
-            return membership.campus
-    if user.is_superuser and slug:
-        campus = Campus.objects.filter(slug=slug).first()
-        if campus is not None:
+        membership.campus.nav_coordinator = membership.is_coordinator
+        membership.campus.nav_member = True
+        campuses.append(membership.campus)
+    return campuses
+
+
+def navigation_campus(user, campuses: list[Campus], *, current_slug: str | None) -> Campus | None:
+    """The campus a page that belongs to no campus shows in the navigation: the one the person
+    opened last in this session, else the one they used last before, else their first."""
+    for campus in campuses:
+        if campus.slug == current_slug:
             return campus
-    return memberships[0].campus if memberships else None
+    for campus in campuses:
+        if campus.pk == user.last_campus_id:
+            return campus
+    return campuses[0] if campuses else None

@@ -546,3 +546,11 @@ def stop_emails(*, user: User, topic: str) -> User:
         setattr(user, field, False)
         user.save(update_fields=[field])
     return user
+
+
+def remember_campus(*, user: User, campus: Campus) -> None:
+    """The campus the person last opened, kept across logins so that home sends them back to
+    it (an update of one column: no history row for a page visit)."""
+    if user.last_campus_id != campus.pk:
+        User.objects.filter(pk=user.pk).update(last_campus=campus)
+        user.last_campus = campus

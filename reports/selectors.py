@@ -533,6 +533,52 @@ def open_action_items(*, campus: Campus) -> list[ActionItem]:
     )
 
 
+# --- what needs the coordinator's attention ------------------------------------------------
+@dataclass
+class Attention:
+    """What the dashboard leads with (on a phone, before everything else): what a coordinator
+    can act on now. Derived from the dashboard's data: no query of its own."""
+
+    months_to_schedule: list[dt.date]  # this month and those ahead with no meeting planned
+    months_missed: int  # past months of the cadence window without a meeting held
+    below_expectation: list
+    partner_warning: bool
+    overdue_actions: list[ActionItem]
+    next_meeting: NextMeeting | None
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.months_to_schedule
+            or self.months_missed
+            or self.below_expectation
+            or self.partner_warning
+            or self.overdue_actions
+        )
+
+
+def needs_attention(*, dashboard: dict, today: dt.date) -> Attention:
+    cadence = dashboard["cadence"]
+    this_month = today.replace(day=1)
+    return Attention(
+        months_to_schedule=[
+            cell.month
+            for cell in cadence
+            if cell.month >= this_month
+            and cell.state in (MonthState.NONE, MonthState.ONLY_CANCELLED)
+        ],
+        months_missed=sum(
+            1 for cell in cadence if cell.month < this_month and cell.state != MonthState.HELD
+        ),
+        below_expectation=dashboard["below_expectation"],
+        partner_warning=bool(dashboard["partner"].warning),
+        overdue_actions=[
+            item for item in dashboard["action_items"] if item.due_on and item.due_on < today
+        ],
+        next_meeting=dashboard["next_meeting"],
+    )
+
+
 # --- the dashboards ------------------------------------------------------------------------
 def coordinator_dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
     """Everything the coordinator dashboard shows. Thirteen queries at most."""

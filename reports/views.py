@@ -43,6 +43,7 @@ class DashboardView(CoordinatorRequiredMixin, TemplateView):
         context["attendance_chart"] = charts.attendance_bars(data["attendance_months"])
         context["legend"] = charts.legend_items()
         today = timezone.now().astimezone(self.campus.tz).date()
+        context["attention"] = selectors.needs_attention(dashboard=data, today=today)
         context["export_start"] = today - relativedelta(months=12)
         context["export_end"] = today
         return context

@@ -98,10 +98,11 @@ class TopicDetailView(LoginRequiredMixin, TemplateView):
         if is_editor:
             # Topics belong to no campus: history times are shown in the zone of the campus the
             # person is looking at (the one last visited), UTC for a site admin without one.
-            here = member_selectors.current_campus_for(
-                user,
-                self.request.session.get(CURRENT_CAMPUS_SESSION_KEY),
-                memberships=memberships,
+            campuses = [m.campus for m in memberships]
+            if user.is_superuser:
+                campuses = member_selectors.navigation_campuses(user)
+            here = member_selectors.navigation_campus(
+                user, campuses, current_slug=self.request.session.get(CURRENT_CAMPUS_SESSION_KEY)
             )
             zone = here.time_zone if here else "UTC"
             timezone.activate(zone)

@@ -13,15 +13,26 @@ def attendance_counts(counts):
     dashboard's member table, two for each of 200 members)."""
     if not counts.expected:
         return format_html('<span class="text-body-secondary">{}</span>', "no meetings")
+    # Only the kinds that happened: "0 excused · 0 absent · 0 unrecorded" is noise.
+    rest = [
+        (int(number), label)
+        for number, label in (
+            (counts.excused, "excused"),
+            (counts.missed, "absent"),
+            (counts.unrecorded, "unrecorded"),
+        )
+        if number
+    ]
     return format_html(
-        '<span class="fw-semibold">{} of {}</span> attended'
-        '<span class="d-block small text-body-secondary">'
-        "{} excused · {} absent · {} unrecorded</span>",
+        '<span class="fw-semibold">{} of {}</span> attended{}',
         int(counts.attended),
         int(counts.expected),
-        int(counts.excused),
-        int(counts.missed),
-        int(counts.unrecorded),
+        format_html(
+            '<span class="d-block small text-body-secondary">{}</span>',
+            " · ".join(f"{number} {label}" for number, label in rest),
+        )
+        if rest
+        else "",
     )
 
 

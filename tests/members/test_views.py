@@ -1,20 +1,40 @@
 import pytest
 from django.urls import reverse
 
+from meetings.models import Attendance
 from members.models import Invitation, Membership, User
-from tests.factories import InvitationFactory, MembershipFactory, TopicFactory
+from tests.factories import (
+    AttendanceFactory,
+    InvitationFactory,
+    MeetingFactory,
+    MembershipFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_login_lands_on_current_campus_page(client, world):
+def test_login_lands_a_new_member_on_the_campus_page(client, world):
     response = client.post(
         reverse("account_login"), {"login": world.peer.email, "password": "a-long-test-password-42"}
     )
     assert response.status_code == 302
     response = client.get(response.url, follow=True)
-    assert response.redirect_chain[-1][0] == "/c/riverside/me/"
+    assert response.redirect_chain[-1][0] == "/c/riverside/"
     assert "Your role: Peer supporter" in response.content.decode()
+
+
+def test_login_lands_a_member_who_attended_on_their_page(client, world):
+    AttendanceFactory(
+        meeting=MeetingFactory(campus=world.campus),
+        user=world.peer,
+        presence=Attendance.Presence.PRESENT,
+    )
+    response = client.post(
+        reverse("account_login"), {"login": world.peer.email, "password": "a-long-test-password-42"}
+    )
+    response = client.get(response.url, follow=True)
+    assert response.redirect_chain[-1][0] == "/c/riverside/me/"
 
 
 def test_public_signup_is_closed(client, db):
@@ -34,9 +54,39 @@ def test_home_remembers_the_campus_last_visited(client, world):
     MembershipFactory(user=world.peer, campus=world.other_campus)
     client.force_login(world.peer)
     client.get(reverse("members:campus_home", kwargs={"campus": "hillside"}))
-    assert client.get(reverse("home")).url == "/c/hillside/me/"
+    assert client.get(reverse("home")).url == "/c/hillside/"
     client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
-    assert client.get(reverse("home")).url == "/c/riverside/me/"
+    assert client.get(reverse("home")).url == "/c/riverside/"
+
+
+def test_home_remembers_the_last_campus_across_logins(client, world):
+    MembershipFactory(
+        user=world.coordinator, campus=world.other_campus, role=Membership.Role.COORDINATOR
+    )
+    client.force_login(world.coordinator)
+    assert client.get(reverse("home")).url == "/c/hillside/dashboard/"  # first by name
+    client.get(reverse("reports:dashboard", kwargs={"campus": "hillside"}))
+    client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))  # switches
+    client.logout()
+    client.force_login(world.coordinator)  # a new session
+    assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.last_campus == world.campus
+
+
+def test_home_ignores_a_last_campus_the_person_left(client, world):
+    membership = MembershipFactory(user=world.coordinator, campus=world.other_campus)
+    client.force_login(world.coordinator)
+    client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
+    client.get(reverse("members:campus_home", kwargs={"campus": "hillside"}))
+    Membership.objects.filter(pk=membership.pk).update(
+        status=Membership.Status.LEFT, left_on=membership.joined_on
+    )
+    client.logout()
+    client.force_login(world.coordinator)
+    assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
+    world.coordinator.refresh_from_db()
+    assert world.coordinator.last_campus == world.other_campus  # kept, but not followed
 
 
 def test_campus_switcher_lists_only_own_campuses(client, world):

@@ -19,6 +19,16 @@ def test_attendance_counts_prints_each_kind_apart():
     assert "no meetings" in _render("{% attendance_counts c %}", c=AttendanceCounts())
 
 
+def test_attendance_counts_leaves_out_the_kinds_that_did_not_happen():
+    html = _render("{% attendance_counts c %}", c=AttendanceCounts(5, 4, 0, 1, 0))
+    assert html == (
+        '<span class="fw-semibold">4 of 5</span> attended'
+        '<span class="d-block small text-body-secondary">1 absent</span>'
+    )
+    html = _render("{% attendance_counts c %}", c=AttendanceCounts(5, 5, 0, 0, 0))
+    assert html == '<span class="fw-semibold">5 of 5</span> attended'
+
+
 def test_member_attendance_row_escapes_the_name_and_flags_who_is_below():
     membership = types.SimpleNamespace(
         user=types.SimpleNamespace(name="Ana <script>"),

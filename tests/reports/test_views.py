@@ -1,9 +1,11 @@
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import MembershipFactory
+from tests.factories import ActionItemFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,7 @@ def test_dashboard_shows_the_state_at_a_glance(client, scene):
     response = client.get(_url("reports:dashboard", w))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "1 member</a> missed 2 or more of their last 3 recorded meetings." in html
+    assert "1 member</a> missed 2 or more of their last 3 recorded meetings: Peer One." in html
     assert "A partner representative was not at every one of the first 4 meetings." in html
     assert (
         "<strong>50%</strong> of training items were facilitated by peer supporters (3 of 6)"
@@ -87,6 +89,43 @@ def test_dashboard_shows_the_state_at_a_glance(client, scene):
     assert scripts and all(" src=" in attrs and not body.strip() for attrs, body in scripts)
     assert "Jo Joiner offers “Navigating conversations about medication”" in html
     assert "Attending (1)" in html and "Not attending (1)" in html and "No response (1)" in html
+
+
+def test_dashboard_leads_with_what_needs_action(client, scene):
+    w = scene.world
+    client.force_login(w.coordinator)
+    html = client.get(_url("reports:dashboard", w)).content.decode()
+    attention = html[html.index('id="attention-heading"') : html.index('id="cadence-heading"')]
+    assert (
+        "No meeting planned in <strong>October 2026</strong>, <strong>December 2026</strong>. "
+        '<a href="/c/riverside/meetings/new/">Schedule a meeting</a>' in attention
+    )
+    assert '<a href="#cadence-heading">5 past months</a> of the last twelve' in attention
+    assert "<strong>1</strong> attending · <strong>1</strong> not attending · " in attention
+    assert "overdue" not in attention
+    # Only the action section comes before the cadence; the details fold.
+    assert html.index('id="attention-heading"') < html.index('id="cadence-heading"')
+    assert html.count("<details") == 6  # responses, two tables, members, training, exports
+    assert html.count(" data-open-wide>") == 5  # opened on wide screens only
+    assert "0 excused" not in html and "0 unrecorded" not in html
+
+
+def test_dashboard_flags_overdue_action_items(client, world, now):
+    meeting = MeetingFactory(campus=world.campus, starts_at=timezone.now() - dt.timedelta(days=20))
+    ActionItemFactory(
+        meeting=meeting,
+        text="Book the room",
+        owner=world.peer,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    ActionItemFactory(
+        meeting=meeting, text="Not yet due", due_on=timezone.localdate() + dt.timedelta(days=5)
+    )
+    client.force_login(world.coordinator)
+    html = client.get(_url("reports:dashboard", world)).content.decode()
+    attention = html[html.index('id="attention-heading"') : html.index('id="next-heading"')]
+    assert '<a href="#actions-heading">1 action item overdue</a>: Book the room (' in attention
+    assert "Not yet due" not in attention
 
 
 def test_dashboard_is_not_for_peer_supporters(peer_client, world):
@@ -135,8 +174,8 @@ def test_overview_refuses_coordinators(coordinator_client):
 def test_home_sends_coordinators_to_the_dashboard_and_others_to_their_page(client, world):
     client.force_login(world.coordinator)
     assert client.get(reverse("home")).url == "/c/riverside/dashboard/"
-    client.force_login(world.partner)
-    assert client.get(reverse("home")).url == "/c/riverside/me/"
+    client.force_login(world.partner)  # not at a meeting yet: the campus page welcomes them
+    assert client.get(reverse("home")).url == "/c/riverside/"
 
 
 def test_home_sends_a_site_admin_with_a_current_campus_to_its_dashboard(client, world):
