@@ -18,6 +18,9 @@ NEW = {
     "partner_initial_meetings": "3",
     "attendance_window": "3",
     "attendance_max_missed": "2",
+    "check_in_grace_minutes": "10",
+    "check_in_opens_minutes_before": "15",
+    "check_in_closes_minutes_after": "30",
 }
 
 
