@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import minutes_views, views
+from . import agenda_views, minutes_views, views
 
 app_name = "meetings"
 
@@ -21,15 +21,15 @@ urlpatterns = [
     path(f"{M}<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
     path(f"{M}<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
     path(f"{M}<int:pk>/respond/", views.RespondView.as_view(), name="meeting_respond"),
-    path(f"{M}<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
+    path(f"{M}<int:pk>/agenda/", agenda_views.AgendaView.as_view(), name="agenda"),
     path(
         f"{M}<int:pk>/agenda/<int:item>/move/",
-        views.AgendaItemActionView.as_view(action="move"),
+        agenda_views.AgendaItemActionView.as_view(action="move"),
         name="agenda_item_move",
     ),
     path(
         f"{M}<int:pk>/agenda/<int:item>/remove/",
-        views.AgendaItemActionView.as_view(action="remove"),
+        agenda_views.AgendaItemActionView.as_view(action="remove"),
         name="agenda_item_remove",
     ),
     path(f"{M}<int:pk>/roster/", views.RosterView.as_view(), name="roster"),

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import minutes, services
+from meetings import agenda, minutes, services
 from meetings.models import Attendance
 from tests.factories import (
     AgendaItemFactory,
@@ -58,7 +58,7 @@ def _meetings(world, count, now):
                 by=world.coordinator,
             )
         )
-    services.add_agenda_item(
+    agenda.add_agenda_item(
         meeting=meetings[0], kind="training", title="", topic=topic, facilitator=world.peer, by=None
     )
     for m in meetings[::2]:
