@@ -375,6 +375,18 @@ class ActionItemDoneForm(forms.Form):
             "invalid_choice": "Mark the action item done or not done.",
         },
     )
+    # The page the button was on (this site only); the minutes page when absent.
+    next = forms.CharField(max_length=500, required=False)
+
+    def clean_next(self):
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        target = self.cleaned_data["next"]
+        if target and not (
+            target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+        ):
+            return ""
+        return target
 
 
 MINUTES_PARTS = [

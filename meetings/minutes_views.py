@@ -4,12 +4,14 @@ only those entitled to them; coordinators write both and keep the action items."
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from members.access import CampusMixin, CoordinatorRequiredMixin
+from members.access import CampusMixin
 from members.forms import add_service_error, error_text
 
 from . import selectors
@@ -171,15 +173,25 @@ class MinutesView(CampusMixin, MeetingMixin, TemplateView):
         return self.render_to_response(self.get_context_data(action_form=form))
 
 
-class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
+class ActionItemToggleView(CampusMixin, MeetingMixin, View):
+    """Mark an action item done or not done: the campus's coordinators, or the item's owner
+    for their own."""
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
-        back = redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
+        if not (self.is_coordinator or (self.membership and item.owner_id == request.user.pk)):
+            raise PermissionDenied("Only the action's owner or a coordinator can mark it done.")
         form = ActionItemDoneForm(request.POST)
-        if not form.is_valid():
+        valid = form.is_valid()
+        target = form.cleaned_data.get("next") if valid else ""
+        minutes_page = reverse(
+            "meetings:minutes", kwargs={"campus": self.campus.slug, "pk": meeting.pk}
+        )
+        back = redirect(target or minutes_page)
+        if not valid:
             messages.error(request, error_text(form))
             return back
         done = form.cleaned_data["done"]
@@ -188,5 +200,6 @@ class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
             return back
-        messages.success(request, f"Marked “{item.text}” as {'done' if done else 'not done'}.")
+        text = _("Marked “%(text)s” as done.") if done else _("Marked “%(text)s” as not done.")
+        messages.success(request, text % {"text": item.text})
         return back

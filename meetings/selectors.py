@@ -186,6 +186,30 @@ def action_items(*, meeting: Meeting) -> list[ActionItem]:
     return list(meeting.action_items.select_related("owner"))
 
 
+def open_actions_before(*, meeting: Meeting) -> list[ActionItem]:
+    """Action items still open from the campus's earlier meetings ("from last time"), oldest
+    meeting first. One query."""
+    return list(
+        ActionItem.objects.filter(
+            meeting__campus_id=meeting.campus_id,
+            meeting__starts_at__lt=meeting.starts_at,
+            done=False,
+        )
+        .select_related("owner", "meeting")
+        .order_by("meeting__starts_at", "due_on", "pk")
+    )
+
+
+def overdue_actions(*, campus: Campus, owner: User | None = None) -> list[ActionItem]:
+    """Open action items whose due date has passed (in the campus's time zone), on one campus,
+    everyone's or one person's. One query."""
+    today = timezone.localdate(timezone=campus.tz)
+    items = ActionItem.objects.filter(meeting__campus=campus, done=False, due_on__lt=today)
+    if owner is not None:
+        items = items.filter(owner=owner)
+    return list(items.select_related("owner", "meeting").order_by("due_on", "pk"))
+
+
 def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
     """Open discussion suggestions, newest first (anonymous ones have no author). One query."""
     return list(
@@ -237,6 +261,20 @@ def expected_count(*, meeting: Meeting) -> int:
 
 def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("topic", "facilitator").order_by("position"))
+
+
+def agenda_plan(*, meeting: Meeting, items: list[AgendaItem]) -> dict:
+    """The agenda's running total against the meeting's length, in minutes."""
+    planned = sum(item.duration_minutes or 0 for item in items)
+    length = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+    return {
+        "minutes": planned,
+        "length": length,
+        "left": length - planned,
+        "over": planned > length,
+        "over_by": planned - length,
+        "unset": sum(1 for item in items if not item.duration_minutes),
+    }
 
 
 def minutes_for(*, meeting: Meeting) -> Minutes | None:

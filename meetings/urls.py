@@ -23,6 +23,21 @@ urlpatterns = [
     path(f"{M}<int:pk>/respond/", views.RespondView.as_view(), name="meeting_respond"),
     path(f"{M}<int:pk>/agenda/", agenda_views.AgendaView.as_view(), name="agenda"),
     path(
+        f"{M}<int:pk>/agenda/order/",
+        agenda_views.AgendaReorderView.as_view(),
+        name="agenda_reorder",
+    ),
+    path(
+        f"{M}<int:pk>/agenda/offer/",
+        agenda_views.AgendaOfferView.as_view(),
+        name="agenda_offer",
+    ),
+    path(
+        f"{M}<int:pk>/agenda/<int:item>/edit/",
+        agenda_views.AgendaItemEditView.as_view(),
+        name="agenda_item_edit",
+    ),
+    path(
         f"{M}<int:pk>/agenda/<int:item>/move/",
         agenda_views.AgendaItemActionView.as_view(action="move"),
         name="agenda_item_move",

@@ -31,7 +31,7 @@ LIST_QUERIES = 13
 DETAIL_QUERIES = 12
 ROSTER_QUERIES = 9
 HISTORY_QUERIES = 8
-AGENDA_QUERIES = 13
+AGENDA_QUERIES = 14
 SUGGESTIONS_QUERIES = 9
 MINUTES_QUERIES = 12
 FEED_QUERIES = 3
@@ -135,12 +135,20 @@ def test_agenda_page_queries(client, world, now, django_assert_num_queries, sugg
     people = [m.user for m in world.campus.memberships.select_related("user")][:offers]
     for person in people:
         FacilitationOfferFactory(campus=world.campus, user=person)
+    from tests.factories import ActionItemFactory
+
+    earlier = MeetingFactory(campus=world.campus, starts_at=local(2026, 8, 4))
+    for i in range(offers):  # as many open actions from last time, and agenda items
+        ActionItemFactory(meeting=earlier, owner=people[i % len(people)])
+        AgendaItemFactory(meeting=meeting, position=10 + i, facilitator=people[i % len(people)])
     client.force_login(world.coordinator)
     url = reverse("meetings:agenda", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
     with django_assert_num_queries(AGENDA_QUERIES):
         response = client.get(url)
     assert len(response.context["suggestions"]) == suggestions + 1
     assert len(response.context["offers"]) == offers
+    assert len(response.context["from_last_time"]) == offers
+    assert len(response.context["items"]) == 5 + offers  # with _meetings' training item
 
 
 @pytest.mark.parametrize("count", [2, 50])
