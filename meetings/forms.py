@@ -397,9 +397,10 @@ MINUTES_PARTS = [
 
 
 class MinutesPartForm(forms.Form):
-    """Which of the minutes page's forms was sent (a hidden `form` field in each)."""
+    """Which parts of the minutes page were sent (hidden `form` fields: the page sends every
+    part it shows, in one form, so that nothing typed in one part is lost saving another)."""
 
-    form = forms.ChoiceField(choices=MINUTES_PARTS)
+    form = forms.MultipleChoiceField(choices=MINUTES_PARTS)
 
 
 PRESENCE_CHOICES = [

@@ -1,8 +1,12 @@
 """Reads for meetings, each a fixed number of queries whatever the number of rows."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Campus, Membership, User
 from members.selectors import VISIBLE_STATUSES
@@ -279,6 +283,65 @@ def agenda_plan(*, meeting: Meeting, items: list[AgendaItem]) -> dict:
 
 def minutes_for(*, meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).select_related("updated_by").first()
+
+
+MINUTES_SECTIONS = {
+    "going_well": _("What is going well"),
+    "proving_difficult": _("What is proving difficult"),
+    "ideas_for_improving": _("Ideas for improving"),
+    "administrative_updates": _("Administrative updates"),
+}
+# Saves by one person this close together (a draft kept while typing) are one change.
+HISTORY_MERGE_WINDOW = dt.timedelta(minutes=15)
+
+
+@dataclass
+class MinutesChange:
+    when: dt.datetime
+    who: User | None
+    sections: list[str]
+
+
+def minutes_history(*, meeting: Meeting, limit: int = 100) -> list[MinutesChange]:
+    """Who changed the meeting's record, when, and which sections, newest first: the minutes'
+    four sections, the case-collaboration notes (never their text: their history keeps none)
+    and the action items. Three queries whatever the length of the history."""
+    events = []
+    records = list(
+        Minutes.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    )
+    for older, newer in zip([None, *records], records, strict=False):
+        changed = [
+            label
+            for name, label in MINUTES_SECTIONS.items()
+            if getattr(newer, name) != (getattr(older, name) if older else "")
+        ]
+        if changed:
+            events.append((newer.history_date, newer.history_user, changed))
+    for record in (
+        CaseCollaborationNotes.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    ):
+        events.append((record.history_date, record.history_user, [_("Case-collaboration notes")]))
+    for record in (
+        ActionItem.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    ):
+        label = _("Action items") if record.history_type != "-" else _("Action items (removed)")
+        events.append((record.history_date, record.history_user, [label]))
+    events.sort(key=lambda event: event[0], reverse=True)
+    changes: list[MinutesChange] = []
+    for when, who, sections in events:
+        last = changes[-1] if changes else None
+        if last and last.who == who and last.when - when <= HISTORY_MERGE_WINDOW:
+            last.sections.extend(s for s in sections if s not in last.sections)
+            continue
+        changes.append(MinutesChange(when, who, list(sections)))
+    return changes
 
 
 def case_notes_for(*, meeting: Meeting) -> CaseCollaborationNotes | None:

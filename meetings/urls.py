@@ -55,6 +55,11 @@ urlpatterns = [
     ),
     path(f"{M}<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="minutes"),
     path(
+        f"{M}<int:pk>/minutes/draft/",
+        minutes_views.MinutesDraftView.as_view(),
+        name="minutes_draft",
+    ),
+    path(
         f"{M}<int:pk>/minutes/actions/<int:item>/done/",
         minutes_views.ActionItemToggleView.as_view(),
         name="action_item_done",

@@ -263,6 +263,17 @@ TABLE = [
     Row("meetings:roster_confirmed_present", COORDINATOR_POST, meeting_kwargs, method="post"),
     Row("meetings:minutes", CAMPUS_MEMBERS, meeting_kwargs),
     Row(
+        "meetings:minutes_draft",
+        COORDINATOR_POST,
+        meeting_kwargs,
+        method="post",
+        data=lambda w: {
+            "form": "minutes",
+            "minutes-version": "0",
+            "minutes-going_well": "A draft",
+        },
+    ),
+    Row(
         "meetings:action_item_done",
         # The campus's coordinators, and the item's owner (here the peer supporter).
         expect(peer=302, partner=403, coordinator=302, admin=302),

@@ -33,7 +33,7 @@ ROSTER_QUERIES = 9
 HISTORY_QUERIES = 8
 AGENDA_QUERIES = 14
 SUGGESTIONS_QUERIES = 9
-MINUTES_QUERIES = 12
+MINUTES_QUERIES = 17
 FEED_QUERIES = 3
 
 
@@ -174,13 +174,20 @@ def test_minutes_page_queries(client, world, now, django_assert_num_queries, mem
     [meeting] = _meetings(world, 1, now)
     minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
     minutes.save_case_notes(meeting=meeting, version=0, text="Notes", by=world.coordinator)
-    for _ in range(actions):
+    earlier = MeetingFactory(campus=world.campus, starts_at=local(2026, 8, 4))
+    for i in range(actions):
         ActionItemFactory(meeting=meeting, owner=world.partner)
+        ActionItemFactory(meeting=earlier, owner=world.peer)
+        minutes.save_minutes(
+            meeting=meeting, version=1 + i, by=world.coordinator, going_well=f"Good {i}"
+        )
     client.force_login(world.coordinator)
     url = reverse("meetings:minutes", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
     with django_assert_num_queries(MINUTES_QUERIES):
         response = client.get(url)
     assert len(response.context["action_items"]) == actions
+    assert len(response.context["from_last_time"]) == actions
+    assert len(response.context["history"]) == 2  # the coordinator's saves; the factory's items
 
 
 @pytest.mark.parametrize("meetings", [3, 60])
