@@ -397,10 +397,12 @@ MINUTES_PARTS = [
 
 
 class MinutesPartForm(forms.Form):
-    """Which parts of the minutes page were sent (hidden `form` fields: the page sends every
-    part it shows, in one form, so that nothing typed in one part is lost saving another)."""
+    """Which parts of the minutes page were sent (hidden `part` fields: the page sends every
+    part it shows, in one form, so that nothing typed in one part is lost saving another).
+    Not `form`: a field of that name hides the form element's own `form` property from
+    scripts."""
 
-    form = forms.MultipleChoiceField(choices=MINUTES_PARTS)
+    part = forms.MultipleChoiceField(choices=MINUTES_PARTS)
 
 
 PRESENCE_CHOICES = [

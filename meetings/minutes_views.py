@@ -62,14 +62,17 @@ class MinutesFormsMixin:
         return CaseNotesForm(data, initial=initial, prefix="case")
 
     def _action_form(self, data=None):
-        # An action item row left empty is no action item (and no error).
-        return ActionItemForm(
+        # An action item row left empty is no action item (and no error); one with only an
+        # owner or a date is refused by the service, on the text.
+        form = ActionItemForm(
             data,
             people=self._people(),
             prefix="action",
             empty_permitted=True,
             use_required_attribute=False,
         )
+        form.fields["text"].required = False
+        return form
 
     def _forms(self, parts):
         """The sent parts' forms, bound; None for a part not sent."""
@@ -170,7 +173,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         if not part.is_valid():
             messages.error(request, _("Nothing to save."))
             return self._back()
-        forms = self._forms(part.cleaned_data["form"])
+        forms = self._forms(part.cleaned_data["part"])
         if not all(form.is_valid() for form in forms.values() if form is not None):
             return self.render_to_response(self._context_for(forms))
         try:
@@ -211,7 +214,7 @@ class MinutesDraftView(CoordinatorRequiredMixin, MeetingMixin, MinutesFormsMixin
         if not part.is_valid():
             status["invalid"] = True
             return self._answer(status)
-        parts = [p for p in part.cleaned_data["form"] if p != "action_item"]
+        parts = [p for p in part.cleaned_data["part"] if p != "action_item"]
         forms = self._forms(parts)
         if not all(form.is_valid() for form in forms.values() if form is not None):
             status["invalid"] = True

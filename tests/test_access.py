@@ -268,7 +268,7 @@ TABLE = [
         meeting_kwargs,
         method="post",
         data=lambda w: {
-            "form": "minutes",
+            "part": "minutes",
             "minutes-version": "0",
             "minutes-going_well": "A draft",
         },

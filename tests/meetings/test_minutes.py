@@ -39,7 +39,7 @@ def held(world, meeting, after_start):
 
 def _page_data(**overrides):
     return {
-        "form": ["minutes", "case_notes", "action_item"],
+        "part": ["minutes", "case_notes", "action_item"],
         "minutes-version": "0",
         "minutes-going_well": "Everyone took part",
         "minutes-proving_difficult": "",
