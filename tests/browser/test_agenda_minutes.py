@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings import minutes, services
+from meetings import agenda, minutes, services
 from meetings.models import ActionItem, CaseCollaborationNotes, Minutes
 from tests.factories import FacilitationOfferFactory, TopicFactory
 
@@ -228,3 +228,28 @@ def _carry_and_mark_done(login, world, live_server, october):
     assert page.url.endswith(f"{october.get_absolute_url()}minutes/")
     assert ActionItem.objects.get().done is True
     expect(page.get_by_role("region", name="From last time: open action items")).to_have_count(0)
+
+
+def test_agenda_and_minutes_print_cleanly(login, world, live_server, tmp_path):
+    meeting = _schedule(world, days=3, title="October meeting")
+    training = meeting.agenda_items.get(kind="training")
+    agenda.update_agenda_item(
+        item=training, kind="training", title="Listening", facilitator=world.peer, by=None
+    )
+    minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
+    page = login(world.coordinator)
+    for part in ("agenda", "minutes"):
+        page.goto(f"{live_server.url}{meeting.get_absolute_url()}{part}/")
+        page.emulate_media(media="print")
+        assert not page.get_by_role("navigation", name="Main").is_visible()
+        assert [b for b in page.get_by_role("button").all() if b.is_visible()] == []
+        facts = page.locator(".meeting-facts")
+        assert facts.get_by_text("Riverside").is_visible()
+        assert facts.get_by_text("(America/Toronto)").is_visible()
+        assert page.get_by_text(f"Facilitators: {world.peer.name}").is_visible()
+        if part == "minutes":
+            assert page.get_by_role("paragraph").filter(has_text="Good").is_visible()
+            assert not page.locator("#minutes-form").is_visible()
+        page.pdf(path=str(tmp_path / f"{part}.pdf"))
+        assert (tmp_path / f"{part}.pdf").stat().st_size > 1000
+        page.emulate_media(media="screen")
