@@ -103,9 +103,8 @@ class Command(BaseCommand):
             by=coordinator,
         )
         training = series[0].agenda_items.get(kind="training")
-        agenda.remove_agenda_item(item=training, by=coordinator)
-        agenda.add_agenda_item(
-            meeting=series[0],
+        agenda.update_agenda_item(
+            item=training,
             kind="training",
             title="",
             topic=offer.topic,
