@@ -164,7 +164,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         forms[name] = form
         if stale.part == "minutes":
             return {"stale_minutes": stale.current}
-        return {"stale_case_notes": True}
+        return {"stale_case_notes": stale.current}
 
     def post(self, request, *args, **kwargs):
         if not self.is_coordinator:

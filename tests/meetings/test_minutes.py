@@ -279,3 +279,16 @@ def test_overdue_actions_flagged_on_the_dashboard_and_the_owners_page(client, wo
     own = client.get(reverse("reports:my_page", kwargs={"campus": world.campus.slug}))
     assert [item.text for item in own.context["overdue_actions"]] == ["Book a room"]
     assert "1 overdue action item" in own.content.decode()
+
+
+def test_stale_notes_show_what_is_saved_now_beside_what_was_typed(client, world, held):
+    minutes.save_case_notes(meeting=held, version=0, text="Their notes", by=world.partner)
+    client.force_login(world.coordinator)
+    response = client.post(_url("minutes", held), _page_data(**{"action-text": ""}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved the case-collaboration notes after you opened the page" in html
+    assert "<p>Their notes</p>" in html
+    assert NOTES in html
+    assert 'name="case-version" value="1"' in html
+    assert Minutes.objects.filter(meeting=held).count() == 0
