@@ -216,9 +216,13 @@ def _carry_and_mark_done(login, world, live_server, october):
     assert section.get_by_text("Book the November room", exact=True).is_visible()
     page.goto(f"{live_server.url}/c/{world.campus.slug}/dashboard/")
     assert page.get_by_role("heading", name="1 overdue action item").is_visible()
+    assert_accessible(page)
     page.context.clear_cookies()
 
     login(world.peer)
+    page.goto(f"{live_server.url}/c/{world.campus.slug}/me/")
+    assert page.get_by_role("heading", name="1 overdue action item").is_visible()
+    assert_accessible(page)
     page.goto(f"{live_server.url}{october.get_absolute_url()}minutes/")
     section = page.get_by_role("region", name="From last time: open action items")
     assert section.get_by_text("Book the November room", exact=True).is_visible()
