@@ -13,11 +13,9 @@ from members.validators import (
     validate_date_in_range,
     validate_single_line,
 )
-from training.models import Topic
-from training.selectors import active_topics
 
 from . import selectors, services
-from .models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
+from .models import ActionItem, Attendance, DiscussionSuggestion, Meeting
 
 
 class DateInput(forms.DateInput):
@@ -244,40 +242,6 @@ class CancelForm(forms.Form):
             del self.fields["scope"]
 
 
-class AgendaItemForm(forms.Form):
-    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
-    title = forms.CharField(
-        max_length=200,
-        required=False,
-        validators=[validate_single_line],
-        help_text="For a training item, the topic's title is used when left empty.",
-    )
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.none(),
-        required=False,
-        help_text="For a training item: a topic from the catalogue.",
-    )
-    facilitator = forms.ModelChoiceField(queryset=None, required=False)
-    duration_minutes = forms.IntegerField(
-        label="Minutes", min_value=1, max_value=600, required=False
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = active_topics()
-        # Any user: the service says clearly when someone is not of this campus.
-        from django.contrib.auth import get_user_model
-
-        self.fields["facilitator"].queryset = get_user_model().objects.all()
-        self.fields["facilitator"].choices = [("", "—")] + [
-            (p.pk, p.name or p.email) for p in people
-        ]
-        self.fields[
-            "facilitator"
-        ].help_text = "A peer supporter, partner representative or coordinator of this campus."
-
-
 RESPONSE_NOTE_ERRORS = {
     "max_length": "A note has at most 200 characters.",
     "null_characters_not_allowed": "A note cannot contain a null character.",
@@ -411,16 +375,6 @@ class SuggestionUseForm(forms.Form):
         self.fields["meeting"].queryset = selectors.meetings_for(campus=campus)
 
 
-class AgendaMoveForm(forms.Form):
-    direction = forms.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down")],
-        error_messages={
-            "required": "Move an item up or down.",
-            "invalid_choice": "Move an item up or down.",
-        },
-    )
-
-
 class ActionItemDoneForm(forms.Form):
     """The button on each action item: "1" marks it done, "0" not done."""
 
@@ -432,6 +386,18 @@ class ActionItemDoneForm(forms.Form):
             "invalid_choice": "Mark the action item done or not done.",
         },
     )
+    # The page the button was on (this site only); the minutes page when absent.
+    next = forms.CharField(max_length=500, required=False)
+
+    def clean_next(self):
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        target = self.cleaned_data["next"]
+        if target and not (
+            target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+        ):
+            return ""
+        return target
 
 
 MINUTES_PARTS = [
@@ -442,9 +408,12 @@ MINUTES_PARTS = [
 
 
 class MinutesPartForm(forms.Form):
-    """Which of the minutes page's forms was sent (a hidden `form` field in each)."""
+    """Which parts of the minutes page were sent (hidden `part` fields: the page sends every
+    part it shows, in one form, so that nothing typed in one part is lost saving another).
+    Not `form`: a field of that name hides the form element's own `form` property from
+    scripts."""
 
-    form = forms.ChoiceField(choices=MINUTES_PARTS)
+    part = forms.MultipleChoiceField(choices=MINUTES_PARTS)
 
 
 PRESENCE_CHOICES = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from members.models import User
 
 from .models import ActionItem, CaseCollaborationNotes, Meeting, Minutes
-from .services import authored, check_active_member, claim_version, lock_meeting
+from .services import StaleEdit, authored, check_active_member, claim_version, lock_meeting
 
 MINUTES_FIELDS = [
     "going_well",
@@ -83,3 +83,54 @@ def set_action_item_done(*, item: ActionItem, done: bool, by: User) -> ActionIte
     item.full_clean()
     authored(item, by).save()
     return item
+
+
+def _unchanged(record, texts: dict[str, str]) -> bool:
+    """The texts are what is saved (or, for a record never written, all empty)."""
+    if record is None:
+        return not any(value.strip() for value in texts.values())
+    return all(getattr(record, name) == value.strip() for name, value in texts.items())
+
+
+@transaction.atomic
+def save_minutes_page(
+    *,
+    meeting: Meeting,
+    by: User,
+    minutes: dict | None = None,
+    case_notes: dict | None = None,
+    action: dict | None = None,
+) -> list[str]:
+    """Everything the minutes page holds, saved at once, or nothing at all: the minutes
+    (`{"version": n, <field>: text, ...}`), the case-collaboration notes (`{"version": n,
+    "text": text}`) and a new action item (`{"text", "owner", "due_on"}`), each when given.
+    A part whose text is what is saved already is left alone (its version stays). Returns the
+    parts written: "minutes", "case_notes", "action_item". A StaleEdit says which part was
+    saved by someone else in `part`."""
+    meeting = lock_meeting(meeting)
+    saved = []
+    if minutes is not None:
+        texts = {f: minutes[f] for f in MINUTES_FIELDS}
+        current = Minutes.objects.filter(meeting=meeting).first()
+        if not _unchanged(current, texts):
+            try:
+                save_minutes(meeting=meeting, version=minutes["version"], by=by, **texts)
+            except StaleEdit as stale:
+                stale.part = "minutes"
+                raise
+            saved.append("minutes")
+    if case_notes is not None:
+        current = CaseCollaborationNotes.objects.filter(meeting=meeting).first()
+        if not _unchanged(current, {"text": case_notes["text"]}):
+            try:
+                save_case_notes(
+                    meeting=meeting, version=case_notes["version"], text=case_notes["text"], by=by
+                )
+            except StaleEdit as stale:
+                stale.part = "case_notes"
+                raise
+            saved.append("case_notes")
+    if action is not None:
+        add_action_item(meeting=meeting, by=by, **action)
+        saved.append("action_item")
+    return saved

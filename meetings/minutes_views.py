@@ -4,7 +4,11 @@ only those entitled to them; coordinators write both and keep the action items."
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -14,27 +18,25 @@ from members.forms import add_service_error, error_text
 
 from . import selectors
 from .forms import ActionItemDoneForm, ActionItemForm, CaseNotesForm, MinutesForm, MinutesPartForm
-from .minutes import (
-    MINUTES_FIELDS,
-    add_action_item,
-    save_case_notes,
-    save_minutes,
-    set_action_item_done,
-)
+from .minutes import MINUTES_FIELDS, save_minutes_page, set_action_item_done
 from .models import ActionItem
 from .services import StaleEdit
 from .views import MeetingMixin
 
+SAVED_TEXT = {
+    "minutes": _("Saved the minutes."),
+    "case_notes": _("Saved the case-collaboration notes."),
+    "action_item": _("Added the action item."),
+}
 
-@method_decorator(never_cache, name="dispatch")
-class MinutesView(CampusMixin, MeetingMixin, TemplateView):
-    """Everyone on the campus reads the minutes; case-collaboration notes only the campus's
-    coordinators and those recorded present. Coordinators edit here too. Never cached."""
 
-    template_name = "meetings/minutes_detail.html"
+class MinutesFormsMixin:
+    """The minutes page's parts as forms, for the page and for its draft-keeping."""
 
     def _minutes(self):
-        return selectors.minutes_for(meeting=self.get_meeting())
+        if not hasattr(self, "_minutes_record"):
+            self._minutes_record = selectors.minutes_for(meeting=self.get_meeting())
+        return self._minutes_record
 
     def can_read_case_notes(self):
         return selectors.can_read_case_notes(
@@ -44,6 +46,70 @@ class MinutesView(CampusMixin, MeetingMixin, TemplateView):
     def _people(self):
         return selectors.active_people(campus=self.campus)
 
+    def _minutes_form(self, data=None):
+        minutes = self._minutes()
+        initial = {
+            "version": minutes.version if minutes else 0,
+            **{f: getattr(minutes, f) for f in MINUTES_FIELDS if minutes},
+        }
+        return MinutesForm(data, initial=initial, prefix="minutes")
+
+    def _case_notes_form(self, case_notes, data=None):
+        initial = {
+            "version": case_notes.version if case_notes else 0,
+            "text": case_notes.text if case_notes else "",
+        }
+        return CaseNotesForm(data, initial=initial, prefix="case")
+
+    def _action_form(self, data=None):
+        # An action item row left empty is no action item (and no error); one with only an
+        # owner or a date is refused by the service, on the text.
+        form = ActionItemForm(
+            data,
+            people=self._people(),
+            prefix="action",
+            empty_permitted=True,
+            use_required_attribute=False,
+        )
+        form.fields["text"].required = False
+        return form
+
+    def _forms(self, parts):
+        """The sent parts' forms, bound; None for a part not sent."""
+        data = self.request.POST
+        forms = {"minutes": None, "case_notes": None, "action_item": None}
+        if "minutes" in parts:
+            forms["minutes"] = self._minutes_form(data)
+        if "case_notes" in parts:
+            if not self.can_read_case_notes():
+                raise PermissionDenied("Only this campus's coordinators can write these notes.")
+            forms["case_notes"] = self._case_notes_form(None, data)
+        if "action_item" in parts:
+            forms["action_item"] = self._action_form(data)
+        return forms
+
+    def _arguments(self, forms, *, with_action=True):
+        minutes_form, case_form, action_form = forms.values()
+        arguments = {}
+        if minutes_form is not None:
+            arguments["minutes"] = minutes_form.cleaned_data
+        if case_form is not None:
+            arguments["case_notes"] = case_form.cleaned_data
+        if with_action and action_form is not None and action_form.has_changed():
+            data = action_form.cleaned_data
+            arguments["action"] = {k: data[k] for k in ("text", "owner", "due_on")}
+        return arguments
+
+
+@method_decorator(never_cache, name="dispatch")
+class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
+    """Everyone on the campus reads the minutes; case-collaboration notes only the campus's
+    coordinators and those recorded present. Coordinators write here too, in one form: the
+    minutes' sections, the notes and a new action item are saved together (or, when one is
+    refused, none is and the page shows everything as typed). Never cached."""
+
+    template_name = "meetings/minutes_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
@@ -52,134 +118,158 @@ class MinutesView(CampusMixin, MeetingMixin, TemplateView):
         can_read_notes = self.can_read_case_notes()
         if can_read_notes:
             case_notes = selectors.case_notes_for(meeting=meeting)
+        items = selectors.agenda_items(meeting=meeting)
         context.update(
             minutes=minutes,
+            minutes_sections=[
+                (label, getattr(minutes, name) if minutes else "")
+                for name, label in selectors.MINUTES_SECTIONS.items()
+            ],
             can_read_case_notes=can_read_notes,
             case_notes=case_notes,
             action_items=selectors.action_items(meeting=meeting),
+            from_last_time=selectors.open_actions_before(meeting=meeting),
+            facilitators=list(dict.fromkeys(str(i.facilitator) for i in items if i.facilitator_id)),
         )
         if self.is_coordinator:
-            context.setdefault(
-                "minutes_form",
-                MinutesForm(
-                    initial={
-                        "version": minutes.version if minutes else 0,
-                        **{f: getattr(minutes, f) for f in MINUTES_FIELDS if minutes},
-                    },
-                    prefix="minutes",
-                ),
-            )
-            context.setdefault(
-                "action_form", ActionItemForm(people=self._people(), prefix="action")
-            )
+            context.setdefault("minutes_form", self._minutes_form())
+            context.setdefault("action_form", self._action_form())
+            context["history"] = selectors.minutes_history(meeting=meeting)
         if self.is_coordinator and can_read_notes:
-            context.setdefault(
-                "case_notes_form",
-                CaseNotesForm(
-                    initial={
-                        "version": case_notes.version if case_notes else 0,
-                        "text": case_notes.text if case_notes else "",
-                    },
-                    prefix="case",
-                ),
-            )
+            context.setdefault("case_notes_form", self._case_notes_form(case_notes))
         return context
+
+    def _back(self):
+        return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)
+
+    def _context_for(self, forms, **extra):
+        context = {
+            "minutes_form": forms["minutes"],
+            "case_notes_form": forms["case_notes"],
+            "action_form": forms["action_item"],
+        }
+        return self.get_context_data(**{k: v for k, v in context.items() if v is not None}, **extra)
+
+    def _refresh_stale(self, forms, stale):
+        """Someone saved a part first: its form keeps what was typed, with the version now
+        saved, so that saving again (after comparing) wins."""
+        name, prefix = {"minutes": ("minutes", "minutes"), "case_notes": ("case_notes", "case")}[
+            stale.part
+        ]
+        data = self.request.POST.copy()
+        data[f"{prefix}-version"] = stale.current.version if stale.current else 0
+        form = type(forms[name])(data, prefix=prefix)
+        form.is_valid()
+        add_service_error(form, stale)
+        forms[name] = form
+        if stale.part == "minutes":
+            return {"stale_minutes": stale.current}
+        return {"stale_case_notes": stale.current}
 
     def post(self, request, *args, **kwargs):
         if not self.is_coordinator:
             raise PermissionDenied("Only this campus's coordinators can write minutes.")
         part = MinutesPartForm(request.POST)
         if not part.is_valid():
-            messages.error(request, "Nothing to save.")
+            messages.error(request, _("Nothing to save."))
             return self._back()
-        handler = {
-            "minutes": self._save_minutes,
-            "case_notes": self._save_case_notes,
-            "action_item": self._add_action_item,
-        }[part.cleaned_data["form"]]
-        return handler()
+        forms = self._forms(part.cleaned_data["part"])
+        if not all(form.is_valid() for form in forms.values() if form is not None):
+            return self.render_to_response(self._context_for(forms))
+        try:
+            saved = save_minutes_page(
+                meeting=self.get_meeting(), by=request.user, **self._arguments(forms)
+            )
+        except StaleEdit as stale:
+            extra = self._refresh_stale(forms, stale)
+            return self.render_to_response(self._context_for(forms, **extra))
+        except ValidationError as error:
+            if forms["action_item"] is not None:
+                add_service_error(forms["action_item"], error)
+            return self.render_to_response(self._context_for(forms))
+        if saved:
+            messages.success(request, " ".join(str(SAVED_TEXT[p]) for p in saved))
+        else:
+            messages.info(request, _("Nothing new to save: everything here was already saved."))
+        return self._back()
 
-    def _back(self):
-        return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)
 
-    def _save_minutes(self):
-        form = MinutesForm(self.request.POST, prefix="minutes")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                save_minutes(
-                    meeting=self.get_meeting(),
-                    version=data["version"],
-                    by=self.request.user,
-                    **{f: data[f] for f in MINUTES_FIELDS},
-                )
-            except StaleEdit as stale:
-                form = self._refreshed(MinutesForm, "minutes", stale)
-                return self.render_to_response(
-                    self.get_context_data(minutes_form=form, stale_minutes=stale.current)
-                )
-            messages.success(self.request, "Saved the minutes.")
-            return self._back()
-        return self.render_to_response(self.get_context_data(minutes_form=form))
+class MinutesDraftView(CoordinatorRequiredMixin, MeetingMixin, MinutesFormsMixin, View):
+    """Keeps the minutes' sections and the notes while a coordinator types (htmx posts the
+    page's form a moment after typing stops). Claims the version like any save: when someone
+    else saved first, nothing is written and the page says so; the text stays in the page.
+    Never an action item: that waits for the page's Save."""
 
-    def _save_case_notes(self):
-        if not self.can_read_case_notes():
-            raise PermissionDenied("Only this campus's coordinators can write these notes.")
-        form = CaseNotesForm(self.request.POST, prefix="case")
-        if form.is_valid():
-            try:
-                save_case_notes(
-                    meeting=self.get_meeting(),
-                    version=form.cleaned_data["version"],
-                    text=form.cleaned_data["text"],
-                    by=self.request.user,
-                )
-            except StaleEdit as stale:
-                form = self._refreshed(CaseNotesForm, "case", stale)
-                return self.render_to_response(
-                    self.get_context_data(case_notes_form=form, stale_case_notes=True)
-                )
-            messages.success(self.request, "Saved the case-collaboration notes.")
-            return self._back()
-        return self.render_to_response(self.get_context_data(case_notes_form=form))
+    http_method_names = ["post"]
 
-    def _refreshed(self, form_class, prefix, stale):
-        data = self.request.POST.copy()
-        data[f"{prefix}-version"] = stale.current.version if stale.current else 0
-        form = form_class(data, prefix=prefix)
-        form.is_valid()
-        add_service_error(form, stale)
-        return form
+    def post(self, request, *args, **kwargs):
+        view = MinutesView(request=request, kwargs=kwargs, args=args)
+        view.campus, view.membership, view._meeting = (
+            self.campus,
+            self.membership,
+            self.get_meeting(),
+        )
+        part = MinutesPartForm(request.POST)
+        status = {"saved": False, "stale": False, "invalid": False}
+        if not part.is_valid():
+            status["invalid"] = True
+            return self._answer(status)
+        parts = [p for p in part.cleaned_data["part"] if p != "action_item"]
+        forms = self._forms(parts)
+        if not all(form.is_valid() for form in forms.values() if form is not None):
+            status["invalid"] = True
+            return self._answer(status)
+        try:
+            saved = save_minutes_page(
+                meeting=self.get_meeting(),
+                by=request.user,
+                **self._arguments(forms, with_action=False),
+            )
+        except StaleEdit:
+            status["stale"] = True
+            return self._answer(status)
+        status["saved"] = True
+        status["parts"] = saved
+        status["minutes"] = selectors.minutes_for(meeting=self.get_meeting())
+        if "case_notes" in parts:
+            status["case_notes"] = selectors.case_notes_for(meeting=self.get_meeting())
+        return self._answer(status)
 
-    def _add_action_item(self):
-        form = ActionItemForm(self.request.POST, people=self._people(), prefix="action")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                add_action_item(
-                    meeting=self.get_meeting(),
-                    text=data["text"],
-                    owner=data["owner"],
-                    due_on=data["due_on"],
-                    by=self.request.user,
+    def _answer(self, status):
+        if not self.request.htmx:
+            if status["stale"] or status["invalid"]:
+                messages.error(
+                    self.request, _("The draft was not kept: open the minutes and save again.")
                 )
-            except ValidationError as error:
-                add_service_error(form, error)
             else:
-                messages.success(self.request, "Added the action item.")
-                return self._back()
-        return self.render_to_response(self.get_context_data(action_form=form))
+                messages.success(self.request, _("Kept the draft."))
+            return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)
+        return TemplateResponse(
+            self.request,
+            "meetings/_minutes_draft_status.html",
+            {**status, "now": timezone.now(), "campus": self.campus},
+        )
 
 
-class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
+class ActionItemToggleView(CampusMixin, MeetingMixin, View):
+    """Mark an action item done or not done: the campus's coordinators, or the item's owner
+    for their own."""
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
-        back = redirect("meetings:minutes", campus=self.campus.slug, pk=meeting.pk)
+        if not (self.is_coordinator or (self.membership and item.owner_id == request.user.pk)):
+            raise PermissionDenied("Only the action's owner or a coordinator can mark it done.")
         form = ActionItemDoneForm(request.POST)
-        if not form.is_valid():
+        valid = form.is_valid()
+        target = form.cleaned_data.get("next") if valid else ""
+        minutes_page = reverse(
+            "meetings:minutes", kwargs={"campus": self.campus.slug, "pk": meeting.pk}
+        )
+        back = redirect(target or minutes_page)
+        if not valid:
             messages.error(request, error_text(form))
             return back
         done = form.cleaned_data["done"]
@@ -188,5 +278,6 @@ class ActionItemToggleView(CoordinatorRequiredMixin, MeetingMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
             return back
-        messages.success(request, f"Marked “{item.text}” as {'done' if done else 'not done'}.")
+        text = _("Marked “%(text)s” as done.") if done else _("Marked “%(text)s” as not done.")
+        messages.success(request, text % {"text": item.text})
         return back

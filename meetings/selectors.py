@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Campus, Membership, User
 from members.selectors import VISIBLE_STATUSES
@@ -276,6 +277,30 @@ def action_items(*, meeting: Meeting) -> list[ActionItem]:
     return list(meeting.action_items.select_related("owner"))
 
 
+def open_actions_before(*, meeting: Meeting) -> list[ActionItem]:
+    """Action items still open from the campus's earlier meetings ("from last time"), oldest
+    meeting first. One query."""
+    return list(
+        ActionItem.objects.filter(
+            meeting__campus_id=meeting.campus_id,
+            meeting__starts_at__lt=meeting.starts_at,
+            done=False,
+        )
+        .select_related("owner", "meeting")
+        .order_by("meeting__starts_at", "due_on", "pk")
+    )
+
+
+def overdue_actions(*, campus: Campus, owner: User | None = None) -> list[ActionItem]:
+    """Open action items whose due date has passed (in the campus's time zone), on one campus,
+    everyone's or one person's. One query."""
+    today = timezone.localdate(timezone=campus.tz)
+    items = ActionItem.objects.filter(meeting__campus=campus, done=False, due_on__lt=today)
+    if owner is not None:
+        items = items.filter(owner=owner)
+    return list(items.select_related("owner", "meeting").order_by("due_on", "pk"))
+
+
 def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
     """Open discussion suggestions, newest first (anonymous ones have no author). One query."""
     return list(
@@ -338,8 +363,81 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("topic", "facilitator").order_by("position"))
 
 
+def agenda_plan(*, meeting: Meeting, items: list[AgendaItem]) -> dict:
+    """The agenda's running total against the meeting's length, in minutes."""
+    planned = sum(item.duration_minutes or 0 for item in items)
+    length = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+    return {
+        "minutes": planned,
+        "length": length,
+        "left": length - planned,
+        "over": planned > length,
+        "over_by": planned - length,
+        "unset": sum(1 for item in items if not item.duration_minutes),
+    }
+
+
 def minutes_for(*, meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).select_related("updated_by").first()
+
+
+MINUTES_SECTIONS = {
+    "going_well": _("What is going well"),
+    "proving_difficult": _("What is proving difficult"),
+    "ideas_for_improving": _("Ideas for improving"),
+    "administrative_updates": _("Administrative updates"),
+}
+# Saves by one person this close together (a draft kept while typing) are one change.
+HISTORY_MERGE_WINDOW = dt.timedelta(minutes=15)
+
+
+@dataclass
+class MinutesChange:
+    when: dt.datetime
+    who: User | None
+    sections: list[str]
+
+
+def minutes_history(*, meeting: Meeting, limit: int = 100) -> list[MinutesChange]:
+    """Who changed the meeting's record, when, and which sections, newest first: the minutes'
+    four sections, the case-collaboration notes (never their text: their history keeps none)
+    and the action items. Three queries whatever the length of the history."""
+    events = []
+    records = list(
+        Minutes.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    )
+    for older, newer in zip([None, *records], records, strict=False):
+        changed = [
+            label
+            for name, label in MINUTES_SECTIONS.items()
+            if getattr(newer, name) != (getattr(older, name) if older else "")
+        ]
+        if changed:
+            events.append((newer.history_date, newer.history_user, changed))
+    for record in (
+        CaseCollaborationNotes.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    ):
+        events.append((record.history_date, record.history_user, [_("Case-collaboration notes")]))
+    for record in (
+        ActionItem.history.filter(meeting_id=meeting.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")[:limit]
+    ):
+        label = _("Action items") if record.history_type != "-" else _("Action items (removed)")
+        events.append((record.history_date, record.history_user, [label]))
+    events.sort(key=lambda event: event[0], reverse=True)
+    changes: list[MinutesChange] = []
+    for when, who, sections in events:
+        last = changes[-1] if changes else None
+        if last and last.who == who and last.when - when <= HISTORY_MERGE_WINDOW:
+            last.sections.extend(s for s in sections if s not in last.sections)
+            continue
+        changes.append(MinutesChange(when, who, list(sections)))
+    return changes
 
 
 def case_notes_for(*, meeting: Meeting) -> CaseCollaborationNotes | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, minutes_views, views
+from . import agenda_views, checkin_views, minutes_views, views
 
 app_name = "meetings"
 
@@ -26,19 +26,39 @@ urlpatterns = [
     path(f"{M}<int:pk>/edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
     path(f"{M}<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
     path(f"{M}<int:pk>/respond/", views.RespondView.as_view(), name="meeting_respond"),
-    path(f"{M}<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
+    path(f"{M}<int:pk>/agenda/", agenda_views.AgendaView.as_view(), name="agenda"),
+    path(
+        f"{M}<int:pk>/agenda/order/",
+        agenda_views.AgendaReorderView.as_view(),
+        name="agenda_reorder",
+    ),
+    path(
+        f"{M}<int:pk>/agenda/offer/",
+        agenda_views.AgendaOfferView.as_view(),
+        name="agenda_offer",
+    ),
+    path(
+        f"{M}<int:pk>/agenda/<int:item>/edit/",
+        agenda_views.AgendaItemEditView.as_view(),
+        name="agenda_item_edit",
+    ),
     path(
         f"{M}<int:pk>/agenda/<int:item>/move/",
-        views.AgendaItemActionView.as_view(action="move"),
+        agenda_views.AgendaItemActionView.as_view(action="move"),
         name="agenda_item_move",
     ),
     path(
         f"{M}<int:pk>/agenda/<int:item>/remove/",
-        views.AgendaItemActionView.as_view(action="remove"),
+        agenda_views.AgendaItemActionView.as_view(action="remove"),
         name="agenda_item_remove",
     ),
     path(f"{M}<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
     path(f"{M}<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="minutes"),
+    path(
+        f"{M}<int:pk>/minutes/draft/",
+        minutes_views.MinutesDraftView.as_view(),
+        name="minutes_draft",
+    ),
     path(
         f"{M}<int:pk>/minutes/actions/<int:item>/done/",
         minutes_views.ActionItemToggleView.as_view(),

@@ -20,13 +20,10 @@ from members.access import CampusMixin, CoordinatorRequiredMixin, MemberRequired
 from members.forms import PageForm, add_service_error, error_text
 from members.validators import EARLIEST_DATE, LATEST_DATE
 from outbox.mail import absolute_url
-from training.selectors import open_offers
 
 from . import calendar, selectors, services
 from .forms import (
     PRESENCE_CHOICES,
-    AgendaItemForm,
-    AgendaMoveForm,
     CancelForm,
     MeetingCreateForm,
     MeetingEditForm,
@@ -39,7 +36,7 @@ from .forms import (
     SuggestionForm,
     SuggestionUseForm,
 )
-from .models import AgendaItem, DiscussionSuggestion, Meeting
+from .models import DiscussionSuggestion, Meeting
 from .respond_links import RespondLinkError, attendance_for_token
 
 
@@ -302,75 +299,6 @@ class MeetingCancelView(CoordinatorRequiredMixin, MeetingMixin, FormView):
             text = f"Cancelled “{meeting.title}”."
         messages.success(self.request, f"{text} Attendees see the reason.")
         return redirect(meeting)
-
-
-# --- agenda --------------------------------------------------------------------------------
-class AgendaView(CoordinatorRequiredMixin, MeetingMixin, FormView):
-    template_name = "meetings/agenda_edit.html"
-    form_class = AgendaItemForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "people": list(self._people())}
-
-    def _people(self):
-        return selectors.active_people(campus=self.campus)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        meeting = self.get_meeting()
-        context.update(
-            items=selectors.agenda_items(meeting=meeting),
-            offers=list(open_offers(campus=self.campus)),
-            suggestions=selectors.open_suggestions(campus=self.campus),
-        )
-        return context
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            item = services.add_agenda_item(
-                meeting=self.get_meeting(),
-                kind=data["kind"],
-                title=data["title"],
-                notes=data["notes"],
-                duration_minutes=data["duration_minutes"],
-                topic=data["topic"],
-                facilitator=data["facilitator"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        text = f"Added “{item.title}” to the agenda."
-        if item.facilitation_offer_id:
-            text += f" {item.facilitator}'s offer to lead this topic is marked used."
-        messages.success(self.request, text)
-        return redirect("meetings:agenda", campus=self.campus.slug, pk=self.get_meeting().pk)
-
-
-class AgendaItemActionView(CoordinatorRequiredMixin, MeetingMixin, View):
-    http_method_names = ["post"]
-    action = None
-
-    def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        item = get_object_or_404(AgendaItem, meeting=meeting, pk=kwargs["item"])
-        back = redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
-        try:
-            if self.action == "remove":
-                services.remove_agenda_item(item=item, by=request.user)
-                messages.success(request, f"Removed “{item.title}” from the agenda.")
-            else:
-                form = AgendaMoveForm(request.POST)
-                if not form.is_valid():
-                    messages.error(request, error_text(form))
-                    return back
-                services.move_agenda_item(
-                    item=item, direction=form.cleaned_data["direction"], by=request.user
-                )
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        return back
 
 
 # --- responses -----------------------------------------------------------------------------

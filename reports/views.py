@@ -16,7 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from meetings.selectors import meetings_for
+from meetings.selectors import meetings_for, overdue_actions
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
 
 from . import charts, exports, selectors
@@ -58,6 +58,7 @@ class MyPageView(MemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.my_page(user=self.request.user, campus=self.campus))
+        context["overdue_actions"] = overdue_actions(campus=self.campus, owner=self.request.user)
         return context
 
 

@@ -103,7 +103,7 @@ def action_item_kwargs(w):
     return {
         "campus": w.campus.slug,
         "pk": meeting.pk,
-        "item": ActionItemFactory(meeting=meeting).pk,
+        "item": ActionItemFactory(meeting=meeting, owner=w.peer).pk,
     }
 
 
@@ -274,11 +274,38 @@ TABLE = [
         data=lambda w: {"direction": "down"},
     ),
     Row("meetings:agenda_item_remove", COORDINATOR_POST, agenda_item_kwargs, method="post"),
+    Row("meetings:agenda_item_edit", COORDINATORS, agenda_item_kwargs),
+    Row(
+        "meetings:agenda_reorder",
+        COORDINATOR_POST,
+        meeting_kwargs,
+        method="post",
+        data=lambda w: {"order": "1,2"},
+    ),
+    Row(
+        "meetings:agenda_offer",
+        COORDINATOR_POST,
+        meeting_kwargs,
+        method="post",
+        data=lambda w: {"offer": FacilitationOfferFactory(campus=w.campus, user=w.peer).pk},
+    ),
     Row("meetings:roster", COORDINATORS, meeting_kwargs),
     Row("meetings:minutes", CAMPUS_MEMBERS, meeting_kwargs),
     Row(
-        "meetings:action_item_done",
+        "meetings:minutes_draft",
         COORDINATOR_POST,
+        meeting_kwargs,
+        method="post",
+        data=lambda w: {
+            "part": "minutes",
+            "minutes-version": "0",
+            "minutes-going_well": "A draft",
+        },
+    ),
+    Row(
+        "meetings:action_item_done",
+        # The campus's coordinators, and the item's owner (here the peer supporter).
+        expect(peer=302, partner=403, coordinator=302, admin=302),
         action_item_kwargs,
         method="post",
         data=lambda w: {"done": "1"},

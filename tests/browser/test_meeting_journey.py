@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from meetings.models import Attendance, Meeting
 from members.models import Membership
@@ -62,6 +63,7 @@ def test_meeting_journey(login, world, live_server):
     page.get_by_role("button", name="Add to the agenda").click()
     assert page.get_by_text("offer to lead this topic is marked used").is_visible()
     page.get_by_role("button", name=f"move “{topic.title}” up").click()
+    expect(page.locator("#agenda-items li").nth(3)).to_contain_text(topic.title)
     assert list(meeting.agenda_items.order_by("position").values_list("title", flat=True)) == [
         "Case collaboration",
         "Training",

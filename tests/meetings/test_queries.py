@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import minutes, services
+from meetings import agenda, minutes, services
 from meetings.models import Attendance
 from tests.factories import (
     AgendaItemFactory,
@@ -32,9 +32,9 @@ DETAIL_QUERIES = 12
 ROSTER_QUERIES = 9
 CALENDAR_QUERIES = 9
 HISTORY_QUERIES = 8
-AGENDA_QUERIES = 13
+AGENDA_QUERIES = 14
 SUGGESTIONS_QUERIES = 9
-MINUTES_QUERIES = 12
+MINUTES_QUERIES = 17
 FEED_QUERIES = 3
 
 
@@ -59,7 +59,7 @@ def _meetings(world, count, now):
                 by=world.coordinator,
             )
         )
-    services.add_agenda_item(
+    agenda.add_agenda_item(
         meeting=meetings[0], kind="training", title="", topic=topic, facilitator=world.peer, by=None
     )
     for m in meetings[::2]:
@@ -154,12 +154,20 @@ def test_agenda_page_queries(client, world, now, django_assert_num_queries, sugg
     people = [m.user for m in world.campus.memberships.select_related("user")][:offers]
     for person in people:
         FacilitationOfferFactory(campus=world.campus, user=person)
+    from tests.factories import ActionItemFactory
+
+    earlier = MeetingFactory(campus=world.campus, starts_at=local(2026, 8, 4))
+    for i in range(offers):  # as many open actions from last time, and agenda items
+        ActionItemFactory(meeting=earlier, owner=people[i % len(people)])
+        AgendaItemFactory(meeting=meeting, position=10 + i, facilitator=people[i % len(people)])
     client.force_login(world.coordinator)
     url = reverse("meetings:agenda", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
     with django_assert_num_queries(AGENDA_QUERIES):
         response = client.get(url)
     assert len(response.context["suggestions"]) == suggestions + 1
     assert len(response.context["offers"]) == offers
+    assert len(response.context["from_last_time"]) == offers
+    assert len(response.context["items"]) == 5 + offers  # with _meetings' training item
 
 
 @pytest.mark.parametrize("count", [2, 50])
@@ -185,13 +193,20 @@ def test_minutes_page_queries(client, world, now, django_assert_num_queries, mem
     [meeting] = _meetings(world, 1, now)
     minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="Good")
     minutes.save_case_notes(meeting=meeting, version=0, text="Notes", by=world.coordinator)
-    for _ in range(actions):
+    earlier = MeetingFactory(campus=world.campus, starts_at=local(2026, 8, 4))
+    for i in range(actions):
         ActionItemFactory(meeting=meeting, owner=world.partner)
+        ActionItemFactory(meeting=earlier, owner=world.peer)
+        minutes.save_minutes(
+            meeting=meeting, version=1 + i, by=world.coordinator, going_well=f"Good {i}"
+        )
     client.force_login(world.coordinator)
     url = reverse("meetings:minutes", kwargs={"campus": world.campus.slug, "pk": meeting.pk})
     with django_assert_num_queries(MINUTES_QUERIES):
         response = client.get(url)
     assert len(response.context["action_items"]) == actions
+    assert len(response.context["from_last_time"]) == actions
+    assert len(response.context["history"]) == 2  # the coordinator's saves; the factory's items
 
 
 @pytest.mark.parametrize("meetings", [3, 60])

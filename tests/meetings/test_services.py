@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import minutes, respond_links, services
+from meetings import agenda, minutes, respond_links, services
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -103,11 +103,11 @@ def test_schedule_meeting_starts_agenda_with_the_guidance_parts(world, meeting):
 
 
 def test_schedule_meeting_copies_the_structure_of_the_previous_meeting(world, meeting):
-    services.add_agenda_item(
+    agenda.add_agenda_item(
         meeting=meeting, kind="other", title="Welcome new peers", duration_minutes=10, by=None
     )
     topic = TopicFactory()
-    services.add_agenda_item(
+    agenda.add_agenda_item(
         meeting=meeting,
         kind="training",
         title="",
@@ -521,7 +521,7 @@ def test_edit_a_cancelled_meeting_is_refused(world, meeting):
 def test_training_item_with_facilitators_offer_marks_the_offer_used(world, meeting):
     topic = TopicFactory(title="Facilitating with care")
     offer = FacilitationOfferFactory(topic=topic, campus=world.campus, user=world.peer)
-    item = services.add_agenda_item(
+    item = agenda.add_agenda_item(
         meeting=meeting, kind="training", title="", topic=topic, facilitator=world.peer, by=None
     )
     offer.refresh_from_db()
@@ -537,7 +537,7 @@ def test_training_item_with_facilitators_offer_marks_the_offer_used(world, meeti
 def test_training_item_without_an_offer_leaves_other_offers_alone(world, meeting):
     topic = TopicFactory()
     other_topic_offer = FacilitationOfferFactory(campus=world.campus, user=world.peer)
-    item = services.add_agenda_item(
+    item = agenda.add_agenda_item(
         meeting=meeting, kind="training", title="", topic=topic, facilitator=world.peer, by=None
     )
     other_topic_offer.refresh_from_db()
@@ -551,7 +551,7 @@ def test_facilitator_from_another_campus_is_refused(world, meeting):
         topic=topic, campus=world.other_campus, user=world.other_coordinator
     )
     with pytest.raises(ValidationError) as error:
-        services.add_agenda_item(
+        agenda.add_agenda_item(
             meeting=meeting,
             kind="training",
             title="",
@@ -569,7 +569,7 @@ def test_facilitator_from_another_campus_is_refused(world, meeting):
 
 def test_topic_on_a_non_training_item_is_refused(world, meeting):
     with pytest.raises(ValidationError) as error:
-        services.add_agenda_item(
+        agenda.add_agenda_item(
             meeting=meeting, kind="other", title="x", topic=TopicFactory(), by=None
         )
     assert error.value.message_dict == {"topic": ["Only a training item has a catalogue topic."]}
@@ -578,7 +578,7 @@ def test_topic_on_a_non_training_item_is_refused(world, meeting):
 def test_archived_topic_is_refused(world, meeting):
     topic = TopicFactory(title="Old", is_archived=True)
     with pytest.raises(ValidationError) as error:
-        services.add_agenda_item(meeting=meeting, kind="training", title="", topic=topic, by=None)
+        agenda.add_agenda_item(meeting=meeting, kind="training", title="", topic=topic, by=None)
     assert error.value.message_dict == {"topic": ["“Old” is archived; choose a current topic."]}
 
 
@@ -588,32 +588,32 @@ def _titles(meeting):
 
 def test_move_and_remove_agenda_items(world, meeting):
     items = list(meeting.agenda_items.order_by("position"))
-    services.move_agenda_item(item=items[2], direction="up", by=None)
+    agenda.move_agenda_item(item=items[2], direction="up", by=None)
     assert _titles(meeting) == [
         (1, "case_collaboration"),
         (2, "administrative_update"),
         (3, "training"),
         (4, "reflection"),
     ]
-    services.move_agenda_item(item=items[3], direction="down", by=None)  # already last
-    services.move_agenda_item(item=items[0], direction="down", by=None)
+    agenda.move_agenda_item(item=items[3], direction="down", by=None)  # already last
+    agenda.move_agenda_item(item=items[0], direction="down", by=None)
     assert _titles(meeting) == [
         (1, "administrative_update"),
         (2, "case_collaboration"),
         (3, "training"),
         (4, "reflection"),
     ]
-    services.remove_agenda_item(item=items[0], by=None)
+    agenda.remove_agenda_item(item=items[0], by=None)
     assert _titles(meeting) == [(1, "administrative_update"), (2, "training"), (3, "reflection")]
 
 
 def test_removing_a_training_item_reopens_the_offer(world, meeting):
     topic = TopicFactory()
     offer = FacilitationOfferFactory(topic=topic, campus=world.campus, user=world.partner)
-    item = services.add_agenda_item(
+    item = agenda.add_agenda_item(
         meeting=meeting, kind="training", title="", topic=topic, facilitator=world.partner, by=None
     )
-    services.remove_agenda_item(item=item, by=None)
+    agenda.remove_agenda_item(item=item, by=None)
     offer.refresh_from_db()
     assert (offer.status, offer.closed_at) == ("open", None)
 
@@ -1060,7 +1060,7 @@ def test_schedule_meeting_refuses_a_line_break(world, now, field):
 
 def test_add_agenda_item_refuses_a_line_break(world, meeting):
     with pytest.raises(ValidationError) as error:
-        services.add_agenda_item(
+        agenda.add_agenda_item(
             meeting=meeting, kind="other", title="Welcome\nBcc: x@evil.test", by=None
         )
     assert error.value.message_dict == {"title": ONE_LINE}

@@ -796,7 +796,7 @@ def test_peer_cannot_post_minutes_or_case_notes(client, world, minutes_written):
     client.force_login(world.peer)
     response = client.post(
         _url("minutes", minutes_written),
-        {"form": "case_notes", "case-version": "1", "case-text": "overwritten"},
+        {"part": "case_notes", "case-version": "1", "case-text": "overwritten"},
     )
     assert response.status_code == 403
     assert CaseCollaborationNotes.objects.get().text == SECRET
@@ -806,7 +806,7 @@ def test_coordinator_saves_minutes_and_a_stale_save_keeps_the_text(client, world
     client.force_login(world.coordinator)
     url = _url("minutes", minutes_written)
     data = {
-        "form": "minutes",
+        "part": "minutes",
         "minutes-version": "1",
         "minutes-going_well": "Everyone came",
         "minutes-proving_difficult": "Finding a room",
@@ -830,7 +830,7 @@ def test_coordinator_adds_action_item_and_marks_it_done(client, world, minutes_w
     response = client.post(
         url,
         {
-            "form": "action_item",
+            "part": "action_item",
             "action-text": "Book October room",
             "action-owner": world.partner.pk,
             "action-due_on": "2026-09-30",
@@ -1266,7 +1266,7 @@ def test_action_item_text_with_a_line_break_is_refused(client, world, minutes_wr
     client.force_login(world.coordinator)
     response = client.post(
         _url("minutes", minutes_written),
-        {"form": "action_item", "action-text": "Book\r\nBcc: attacker@evil.test"},
+        {"part": "action_item", "action-text": "Book\r\nBcc: attacker@evil.test"},
     )
     assert response.status_code == 200
     assert response.context["action_form"].errors == {"text": [ONE_LINE]}
@@ -1276,7 +1276,7 @@ def test_action_item_text_with_a_line_break_is_refused(client, world, minutes_wr
 @pytest.mark.parametrize("form", ["", "gossip", "x" * 10_000])
 def test_minutes_page_with_an_unknown_form_saves_nothing(client, world, minutes_written, form):
     client.force_login(world.coordinator)
-    response = client.post(_url("minutes", minutes_written), {"form": form})
+    response = client.post(_url("minutes", minutes_written), {"part": form})
     assert _messages(client.get(response.url)) == ["Nothing to save."]
 
 
@@ -1290,14 +1290,23 @@ def test_agenda_item_title_with_a_line_break_is_refused(client, world, meeting):
     assert meeting.agenda_items.count() == 4
 
 
-@pytest.mark.parametrize("direction", ["", "sideways", "x" * 10_000])
-def test_agenda_move_in_a_bogus_direction_changes_nothing(client, world, meeting, direction):
+@pytest.mark.parametrize(
+    ("direction", "message"),
+    [
+        ("", "Move an item up or down, or give its new position."),
+        ("sideways", "Move an item up or down."),
+        ("x" * 10_000, "Move an item up or down."),
+    ],
+)
+def test_agenda_move_in_a_bogus_direction_changes_nothing(
+    client, world, meeting, direction, message
+):
     client.force_login(world.coordinator)
     first = meeting.agenda_items.order_by("position").first()
     response = client.post(
         _url("agenda_item_move", meeting, item=first.pk), {"direction": direction}
     )
-    assert _messages(client.get(response.url)) == ["Move an item up or down."]
+    assert _messages(client.get(response.url)) == [message]
     first.refresh_from_db()
     assert first.position == 1
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import minutes
+from meetings import agenda, minutes
 from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from members.models import Campus, Membership
@@ -103,9 +103,8 @@ class Command(BaseCommand):
             by=coordinator,
         )
         training = series[0].agenda_items.get(kind="training")
-        meetings.remove_agenda_item(item=training, by=coordinator)
-        meetings.add_agenda_item(
-            meeting=series[0],
+        agenda.update_agenda_item(
+            item=training,
             kind="training",
             title="",
             topic=offer.topic,
@@ -156,7 +155,7 @@ class Command(BaseCommand):
             title="Avoiding peer drift" if number == 0 else "Personal safety and anonymity"
         )
         for kind, title in meetings.GUIDANCE_AGENDA:
-            meetings.add_agenda_item(
+            agenda.add_agenda_item(
                 meeting=meeting,
                 kind=kind,
                 title="" if kind == "training" else title,

@@ -1,0 +1,110 @@
+"""Forms of the agenda page: an item (added or edited) and its moves."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.validators import validate_single_line
+from training.models import FacilitationOffer, Topic
+from training.selectors import active_topics, open_offers
+
+from .models import AgendaItem
+
+
+class AgendaItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=AgendaItem.Kind.choices,
+        widget=forms.Select(attrs={"data-agenda-kind": ""}),
+        error_messages={"invalid_choice": _("Choose what kind of item this is.")},
+    )
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("For a training item, the topic's title is used when left empty."),
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.none(),
+        required=False,
+        help_text=_("Training items only: a topic from the catalogue."),
+    )
+    facilitator = forms.ModelChoiceField(queryset=None, required=False)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=600, required=False
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = active_topics()
+        # Any user: the service says clearly when someone is not of this campus.
+        from django.contrib.auth import get_user_model
+
+        self.fields["facilitator"].queryset = get_user_model().objects.all()
+        self.fields["facilitator"].choices = [("", "—")] + [
+            (p.pk, p.name or p.email) for p in people
+        ]
+        self.fields["facilitator"].help_text = _(
+            "Training items only: a peer supporter, partner representative or coordinator "
+            "of this campus."
+        )
+        # Read by static/js/agenda-form.js, which shows these only for a training item.
+        for name in ("topic", "facilitator"):
+            self.fields[name].widget.attrs["data-training-only"] = ""
+
+
+class AgendaMoveForm(forms.Form):
+    """Up, Down, or a position typed in (1 is first): the keyboard's way to reorder."""
+
+    direction = forms.ChoiceField(
+        choices=[("up", "Up"), ("down", "Down")],
+        required=False,
+        error_messages={"invalid_choice": _("Move an item up or down.")},
+    )
+    position = forms.IntegerField(
+        min_value=1,
+        max_value=999,
+        required=False,
+        error_messages={
+            "invalid": _("A position is a whole number, 1 for the first item."),
+            "min_value": _("A position is a whole number, 1 for the first item."),
+            "max_value": _("A position is a whole number, 1 for the first item."),
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("direction") and data.get("position") is None:
+            raise forms.ValidationError(_("Move an item up or down, or give its new position."))
+        return data
+
+
+class AgendaOrderForm(forms.Form):
+    """The whole order at once, as the page's drag and drop sends it: item ids, first to last,
+    separated by commas."""
+
+    order = forms.CharField(
+        max_length=2000,
+        error_messages={"required": _("Send the agenda's order.")},
+    )
+
+    def clean_order(self):
+        parts = [part.strip() for part in self.cleaned_data["order"].split(",")]
+        if not all(part.isascii() and part.isdigit() and len(part) <= 9 for part in parts):
+            raise forms.ValidationError(_("The order is a list of agenda item numbers."))
+        return [int(part) for part in parts]
+
+
+class AgendaOfferForm(forms.Form):
+    """An open offer to facilitate, put on the agenda in one click."""
+
+    offer = forms.ModelChoiceField(
+        queryset=FacilitationOffer.objects.none(),
+        error_messages={
+            "required": _("Choose an offer to facilitate."),
+            "invalid_choice": _("That offer is no longer open: nothing was changed."),
+        },
+    )
+
+    def __init__(self, *args, campus, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = open_offers(campus=campus)
