@@ -21,7 +21,7 @@ from .conftest import NOW, local
 pytestmark = pytest.mark.django_db
 
 # Every campus page: session, user, the campus with the membership, the navigation's campuses.
-DASHBOARD_QUERIES = 18
+DASHBOARD_QUERIES = 17
 MY_PAGE_QUERIES = 9
 OVERVIEW_QUERIES = 6
 MEETING_CSV_QUERIES = 6
