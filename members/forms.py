@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import (
@@ -5,6 +6,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import CAMPUS_SETTINGS, Campus, Membership
 from .validators import validate_single_line
@@ -110,3 +112,34 @@ class PageForm(forms.Form):
         if self.is_valid() and self.cleaned_data["page"] is not None:
             return self.cleaned_data["page"]
         return 1
+
+
+# --- login ---------------------------------------------------------------------------------
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, steering people whose address belongs to a campus provider to it:
+    without a password, or when their campus signs its members in with the provider only."""
+
+    steer_to = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].required = False
+
+    def clean(self):
+        from .selectors import password_login_refused, provider_for_email
+
+        email = (self.cleaned_data.get("login") or "").strip()
+        password = self.cleaned_data.get("password")
+        provider = provider_for_email(email) if email else None
+        if provider is not None:
+            user = User.objects.filter(email__iexact=email).first()
+            if not password or (user is not None and password_login_refused(user)):
+                self.steer_to = provider
+                raise ValidationError(
+                    _("%(provider)s signs you in: use the “Sign in with %(provider)s” button.")
+                    % {"provider": provider.name}
+                )
+        if not password:
+            self.add_error("password", _("Enter your password."))
+            return self.cleaned_data
+        return super().clean()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from outbox.mail import absolute_url
 from outbox.services import queue_email
 
-from .models import CAMPUS_SETTINGS, Campus, Invitation, Membership, hash_token
+from .models import CAMPUS_SETTINGS, Campus, FactorReset, Invitation, Membership, hash_token
 from .preferences import TOPICS
 
 User = get_user_model()
@@ -274,3 +274,45 @@ def stop_emails(*, user: User, topic: str) -> User:
         setattr(user, field, False)
         user.save(update_fields=[field])
     return user
+
+
+@transaction.atomic
+def join_through_provider(*, email: str, name: str) -> User | None:
+    """Someone whose campus provider vouched for `email` (a verified claim at one of its
+    domains) and who has no account yet: their open invitations to that address make the
+    account (no password: they sign in through the provider) and join them to each campus.
+    None when nobody invited them: sign-up stays closed."""
+    now = timezone.now()
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .select_related("campus")
+        .filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("sent_at")
+    )
+    if not invitations or User.objects.filter(email__iexact=email).exists():
+        return None
+    user = User(email=email.lower(), name=(name or "").strip()[:150] or email.split("@")[0])
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    for invitation in invitations:
+        _join(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def reset_second_factors(*, user: User, by: User) -> FactorReset:
+    """A site admin removes someone's second factors (authenticator app, passkeys, recovery
+    codes), e.g. after a lost phone; recorded. They set up a new one at their next login."""
+    from allauth.mfa.models import Authenticator
+
+    if not by.is_superuser:
+        raise ValidationError("Only site admins can reset someone's second factors.")
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    return FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
