@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .second_factor import must_enrol
+from .second_factor import SESSION_KEY, has_second_factor, must_enrol
 
 # What a person who must still set up a second factor can reach: the enrolment pages, logging
 # out (and re-entering their password, which enrolment may ask for), static files, health.
@@ -25,6 +25,10 @@ class SecondFactorRequiredMiddleware:
             and must_enrol(request)
             and not path.startswith(ENROLMENT_PREFIXES + ALWAYS_OPEN_PREFIXES)
         ):
+            if request.user.is_authenticated and has_second_factor(request.user):
+                # Set up since (only people still held here pay for this query).
+                request.session.pop(SESSION_KEY, None)
+                return self.get_response(request)
             messages.warning(
                 request,
                 _(

@@ -260,3 +260,24 @@ def test_recovery_code_works_once(page, live_server):
             assert "/accounts/2fa/authenticate/" in page.url
             assert page.get_by_text("Incorrect code").is_visible()
     assert TOTP_SECRET  # the app's own secret is not needed for a recovery code
+
+
+@pytest.mark.parametrize("counts_as_mfa", [True, False])
+def test_coordinator_through_a_provider_that_enforces_mfa_need_not_enrol(
+    page, live_server, providers, counts_as_mfa
+):
+    campus_idp, _ = providers
+    campus_idp.counts_as_mfa = counts_as_mfa
+    campus_idp.save()
+    campus = CampusFactory(slug="uni")
+    MembershipFactory(
+        campus=campus,
+        role=Membership.Role.COORDINATOR,
+        user=UserFactory(email="ama@uni.example.ca"),
+        second_factor=False,
+    )
+    _sign_in_with(page, live_server, "Test University", "ama")
+    if counts_as_mfa:
+        assert page.url == f"{live_server.url}/c/uni/dashboard/"
+    else:
+        assert page.url == f"{live_server.url}/accounts/2fa/totp/activate/"
