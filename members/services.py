@@ -296,7 +296,9 @@ def join_through_provider(*, email: str, name: str) -> User | None:
     )
     if not invitations or User.objects.filter(email__iexact=email).exists():
         return None
-    user = User(email=email.lower(), name=(name or "").strip()[:150] or email.split("@")[0])
+    # The provider's `name` claim, on one line (str.split breaks at every line break too).
+    name = " ".join(str(name or "").replace("\x00", "").split())[:150]
+    user = User(email=email.lower(), name=name or email.split("@")[0])
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()

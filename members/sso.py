@@ -38,6 +38,21 @@ def social_app_for(provider: IdentityProvider):
     )
 
 
+def _claims(sociallogin) -> dict:
+    data = sociallogin.account.extra_data or {}
+    return data.get("id_token") or data.get("userinfo") or data
+
+
+def _true(value) -> bool:
+    return value is True or str(value).strip().lower() == "true"
+
+
+def _is_verified(claims: dict) -> bool:
+    """The provider says it checked the address: `email_verified` (the standard claim), or
+    Entra ID's `xms_edov` (the address's domain is verified by the tenant that issued it)."""
+    return _true(claims.get("email_verified")) or _true(claims.get("xms_edov"))
+
+
 def refuse(request, provider, reason: str):
     response = render(
         request,
@@ -67,7 +82,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         ).first()
         if provider is None:
             refuse(request, None, _("This sign-in service is not in use here."))
-        verified = [a.email.lower() for a in sociallogin.email_addresses if a.verified and a.email]
+        claims = _claims(sociallogin)
+        email = str(claims.get("email") or "").strip().lower()
+        verified = [email] if email and _is_verified(claims) else []
         if not verified:
             refuse(
                 request,
@@ -106,7 +123,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
             return
         if user is None:
-            claims = sociallogin.account.extra_data.get("id_token", {})
             user = services.join_through_provider(email=email, name=claims.get("name", ""))
             if user is None:
                 refuse(

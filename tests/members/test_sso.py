@@ -114,3 +114,9 @@ def test_nobody_joins_through_the_provider_without_an_invitation(db):
     assert join_through_provider(email="ama@uni.example.ca", name="Ama") is None
     assert get_user_model().objects.filter(email="ama@uni.example.ca").exists() is False
     assert Membership.objects.count() == 0
+
+
+def test_a_provider_name_on_several_lines_is_kept_on_one(db):
+    InvitationFactory(email="ama@uni.example.ca")
+    user = join_through_provider(email="ama@uni.example.ca", name=" Ama\u2028\nMensah\x00 ")
+    assert user.name == "Ama Mensah"
