@@ -9,6 +9,7 @@ Every refusal shows why and changes nothing."""
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -111,6 +112,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 },
             )
         email = vouched[0]
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Linking the provider to the account one is logged in to: same address only.
+            if not request.user.is_authenticated or request.user.email.lower() != email:
+                refuse(
+                    request,
+                    provider,
+                    _("Your %(provider)s address is %(email)s, not the one you log in with here.")
+                    % {"provider": provider.name, "email": email},
+                )
+            return
         User = get_user_model()
         user = User.objects.filter(email__iexact=email).first()
         if sociallogin.is_existing:

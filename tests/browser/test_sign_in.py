@@ -281,3 +281,42 @@ def test_coordinator_through_a_provider_that_enforces_mfa_need_not_enrol(
         assert page.url == f"{live_server.url}/c/uni/dashboard/"
     else:
         assert page.url == f"{live_server.url}/accounts/2fa/totp/activate/"
+
+
+def test_peer_adds_a_security_key_and_logs_in_with_it(page, live_server, login):
+    from allauth.mfa.models import Authenticator
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    peer = MembershipFactory(campus=CampusFactory(slug="north")).user
+    login(peer)
+    page.goto(f"{live_server.url}/accounts/2fa/webauthn/add/")
+    if "/accounts/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("My key")
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_load_state()
+    assert Authenticator.objects.filter(user=peer, type="webauthn").count() == 1
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(peer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert "/accounts/2fa/authenticate/" in page.url
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url(f"{live_server.url}/c/north/me/")
