@@ -231,7 +231,7 @@ def test_coordinator_must_enrol_an_authenticator_app(page, live_server, login):
     page.get_by_label("Email").fill(coordinator.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert "/accounts/2fa/authenticate/" in page.url
+    page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_accessible(page)
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Sign in").click()
@@ -310,13 +310,14 @@ def test_peer_adds_a_security_key_and_logs_in_with_it(page, live_server, login):
     assert_accessible(page)
     page.get_by_label("Name").fill("My key")
     page.get_by_role("button", name="Add").click()
-    page.wait_for_load_state()
+    # The page's script asks the authenticator, then posts the form: wait for its answer.
+    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
     assert Authenticator.objects.filter(user=peer, type="webauthn").count() == 1
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(peer.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert "/accounts/2fa/authenticate/" in page.url
+    page.wait_for_url("**/accounts/2fa/authenticate/")
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(f"{live_server.url}/c/north/me/")
