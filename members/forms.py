@@ -126,20 +126,31 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].required = False
 
     def clean(self):
-        from .selectors import password_login_refused, provider_for_email
+        from .selectors import provider_for_email, provider_is_required
 
         email = (self.cleaned_data.get("login") or "").strip()
         password = self.cleaned_data.get("password")
         provider = provider_for_email(email) if email else None
-        if provider is not None:
-            user = User.objects.filter(email__iexact=email).first()
-            if not password or (user is not None and password_login_refused(user)):
-                self.steer_to = provider
-                raise ValidationError(
-                    _("%(provider)s signs you in: use the “Sign in with %(provider)s” button.")
-                    % {"provider": provider.name}
-                )
+        if provider is not None and not password:
+            self._steer(provider)
         if not password:
             self.add_error("password", _("Enter your password."))
             return self.cleaned_data
+        if provider is not None and provider_is_required(provider):
+            # A campus that signs its members in with this provider: only a site admin's
+            # password still works here. Every other answer is the same, account or not.
+            try:
+                cleaned = super().clean()
+            except ValidationError:
+                self._steer(provider)
+            if self.user is not None and self.user.is_superuser:
+                return cleaned
+            self._steer(provider)
         return super().clean()
+
+    def _steer(self, provider):
+        self.steer_to = provider
+        raise ValidationError(
+            _("%(provider)s signs you in: use the “Sign in with %(provider)s” button.")
+            % {"provider": provider.name}
+        )

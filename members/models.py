@@ -1,6 +1,7 @@
 import hashlib
 import re
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -177,6 +178,17 @@ class IdentityProvider(models.Model):
     def save(self, *args, **kwargs):
         self.domains = " ".join(sorted(set(self.domains.lower().split())))
         super().save(*args, **kwargs)
+
+    def clean(self):
+        parts = urlsplit(self.server_url or "")
+        if parts.scheme != "https" and parts.hostname not in ("localhost", "127.0.0.1"):
+            raise ValidationError(
+                {
+                    "server_url": _(
+                        "The issuer URL must start with https:// (e.g. https://login.uni.example.ca)."
+                    )
+                }
+            )
 
     @property
     def domain_list(self) -> list[str]:

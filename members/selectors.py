@@ -123,3 +123,10 @@ def identity_provider_origins() -> list[str]:
         parts = urlsplit(url)
         origins.add(f"{parts.scheme}://{parts.netloc}")
     return sorted(origins)
+
+
+def provider_is_required(provider) -> bool:
+    """Some campus signs its members in with this provider only."""
+    from .models import Campus
+
+    return Campus.objects.filter(identity_provider=provider, provider_sign_in_only=True).exists()

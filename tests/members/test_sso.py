@@ -62,13 +62,32 @@ def test_other_address_without_password_is_asked_for_it(client, provider):
     assert response.context["form"].errors == {"password": ["Enter your password."]}
 
 
-def test_member_of_a_provider_only_campus_cannot_log_in_with_a_password(client, provider):
+@pytest.mark.parametrize("password", [PASSWORD, "not-the-password"])
+def test_provider_only_campus_answers_the_same_with_or_without_an_account(
+    client, provider, password
+):
     campus = CampusFactory(identity_provider=provider, provider_sign_in_only=True)
     user = MembershipFactory(campus=campus, user__email="ama@uni.example.ca").user
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 200
-    assert "Uni Sign-in signs you in" in response.content.decode()
-    assert "_auth_user_id" not in client.session
+    answers = []
+    for email in (user.email, "nobody@uni.example.ca"):
+        response = client.post(reverse("account_login"), {"login": email, "password": password})
+        assert "_auth_user_id" not in client.session
+        answers.append((response.status_code, response.context["form"].errors))
+    assert answers[0] == answers[1]
+    assert answers[0][1] == {
+        "__all__": ["Uni Sign-in signs you in: use the “Sign in with Uni Sign-in” button."]
+    }
+
+
+def test_issuer_url_must_use_https(provider):
+    from django.core.exceptions import ValidationError
+
+    provider.server_url = "http://login.uni.example.ca/o"
+    with pytest.raises(ValidationError) as error:
+        provider.full_clean()
+    assert list(error.value.message_dict) == ["server_url"]
+    provider.server_url = "http://127.0.0.1:8001/o"  # a provider on this machine, for trials
+    provider.full_clean()
 
 
 def test_provider_only_campus_refuses_a_password_from_any_address(client, provider):
@@ -120,3 +139,12 @@ def test_a_provider_name_on_several_lines_is_kept_on_one(db):
     InvitationFactory(email="ama@uni.example.ca")
     user = join_through_provider(email="ama@uni.example.ca", name=" Ama\u2028\nMensah\x00 ")
     assert user.name == "Ama Mensah"
+
+
+def test_site_admin_at_the_provider_domain_keeps_the_password(client, provider):
+    from tests.factories import UserFactory
+
+    CampusFactory(identity_provider=provider, provider_sign_in_only=True)
+    admin = UserFactory(email="it@uni.example.ca", is_superuser=True, is_staff=True)
+    response = client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD})
+    assert response.url == reverse("mfa_authenticate")
