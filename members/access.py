@@ -1,10 +1,13 @@
 """Object-level access: every campus page resolves its campus through the person's own campuses,
 so another campus is a 404; a role that may not do something on its own campus gets a 403."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from .middleware import enrolment_redirect
+from .second_factor import COORDINATOR, gained_role
 from .selectors import campus_and_membership
 
 # The campus a person last looked at: the home page sends them back to it.
@@ -22,6 +25,13 @@ class CampusMixin(LoginRequiredMixin):
         timezone.activate(self.campus.tz)
         if request.session.get(CURRENT_CAMPUS_SESSION_KEY) != self.campus.slug:
             request.session[CURRENT_CAMPUS_SESSION_KEY] = self.campus.slug
+        if (
+            self.membership is not None
+            and self.membership.is_coordinator
+            and COORDINATOR in settings.MFA_REQUIRED_ROLES
+            and gained_role(request, request.user)
+        ):
+            return enrolment_redirect(request)  # made a coordinator since logging in
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 

@@ -12,9 +12,11 @@ from django.conf import settings
 
 from .models import Membership
 
-# In the session: "enrol" while the person must still set up a second factor.
+# In the session: "enrol" while the person must still set up a second factor; "none" when they
+# logged in without one and did not need one.
 SESSION_KEY = "second_factor"
 MUST_ENROL = "enrol"
+NO_FACTOR = "none"
 
 COORDINATOR = "coordinator"
 SITE_ADMIN = "site_admin"
@@ -56,14 +58,26 @@ def provider_counts_as_mfa(request, user) -> bool:
 
 
 def decide_at_login(request, user) -> None:
-    if (
-        required_for(user)
-        and not has_second_factor(user)
-        and not provider_counts_as_mfa(request, user)
-    ):
+    if has_second_factor(user) or provider_counts_as_mfa(request, user):
+        request.session.pop(SESSION_KEY, None)
+    elif required_for(user):
         request.session[SESSION_KEY] = MUST_ENROL
     else:
+        # Not required now; a role given during this session may require it (gained_role).
+        request.session[SESSION_KEY] = NO_FACTOR
+
+
+def gained_role(request, user) -> bool:
+    """Someone who logged in without a second factor and without needing one, who has since
+    become a coordinator or site admin (the callers know which without a query): from now on
+    they must set one up first. True when they must."""
+    if request.session.get(SESSION_KEY) != NO_FACTOR:
+        return False
+    if has_second_factor(user):
         request.session.pop(SESSION_KEY, None)
+        return False
+    request.session[SESSION_KEY] = MUST_ENROL
+    return True
 
 
 def must_enrol(request) -> bool:

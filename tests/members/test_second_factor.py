@@ -137,3 +137,29 @@ def test_site_admin_resets_from_the_admin(client, world):
         (world.coordinator.pk, world.admin.pk)
     ]
     assert Authenticator.objects.filter(user=world.coordinator).count() == 0
+
+
+def test_peer_made_coordinator_during_the_session_must_enrol(client, world):
+    client.force_login(world.peer)
+    membership = world.peer.memberships.get()
+    membership.role = Membership.Role.COORDINATOR
+    membership.save()
+    url = reverse("reports:dashboard", kwargs={"campus": world.campus.slug})
+    assert client.get(url).url == ENROL_URL
+    assert client.get(reverse("members:profile")).url == ENROL_URL
+
+
+def test_person_made_site_admin_during_the_session_must_enrol(client, world):
+    client.force_login(world.peer)
+    world.peer.is_superuser = True
+    world.peer.save()
+    assert client.get(reverse("reports:overview")).url == ENROL_URL
+
+
+def test_peer_with_a_second_factor_made_coordinator_goes_on(client, world):
+    from tests.factories import give_second_factor
+
+    client.force_login(give_second_factor(world.peer))
+    world.peer.memberships.update(role=Membership.Role.COORDINATOR)
+    url = reverse("reports:dashboard", kwargs={"campus": world.campus.slug})
+    assert client.get(url).status_code == 200
