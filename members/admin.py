@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -86,3 +87,11 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_by", "accepted_at"]
+
+
+# Providers are configured as identity providers above (with the domains they vouch for);
+# allauth's own list of applications would be ignored, so it is not offered. Its tokens are not
+# stored (SOCIALACCOUNT_STORE_TOKENS is off).
+for _model in (SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -321,3 +321,16 @@ def test_peer_adds_a_security_key_and_logs_in_with_it(page, live_server, login):
     page.wait_for_url("**/accounts/2fa/authenticate/")
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(f"{live_server.url}/c/north/me/")
+
+
+def test_provider_pages_are_accessible(page, live_server, providers, login):
+    page.goto(f"{live_server.url}/accounts/oidc/campus-idp/login/")
+    assert page.get_by_role("button", name="Continue").is_visible()
+    assert_accessible(page)
+    peer = MembershipFactory(campus=CampusFactory(slug="south")).user
+    login(peer)
+    page.goto(f"{live_server.url}/accounts/3rdparty/")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/accounts/2fa/")
+    assert_accessible(page)

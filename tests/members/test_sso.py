@@ -148,3 +148,24 @@ def test_site_admin_at_the_provider_domain_keeps_the_password(client, provider):
     admin = UserFactory(email="it@uni.example.ca", is_superuser=True, is_staff=True)
     response = client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD})
     assert response.url == reverse("mfa_authenticate")
+
+
+def test_site_admins_configure_providers_in_the_admin_only_as_identity_providers(client, world):
+    client.force_login(world.admin)
+    assert client.get("/admin/members/identityprovider/add/").status_code == 200
+    assert client.get("/admin/socialaccount/socialapp/").status_code == 404
+    response = client.post(
+        "/admin/members/identityprovider/add/",
+        {
+            "name": "Uni",
+            "slug": "uni",
+            "server_url": "https://login.uni.example.ca/o",
+            "client_id": "copractice",
+            "client_secret": "secret",
+            "domains": "uni.example.ca not-a-domain",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "“not-a-domain” is not an e-mail domain" in response.content.decode()
+    assert IdentityProvider.objects.count() == 0
