@@ -62,6 +62,11 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "server_url", "domains", "counts_as_mfa", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "server_url":
+            kwargs["assume_scheme"] = "https"  # an issuer typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Campus)
 class CampusAdmin(SimpleHistoryAdmin):

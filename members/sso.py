@@ -85,8 +85,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             refuse(request, None, _("This sign-in service is not in use here."))
         claims = _claims(sociallogin)
         email = str(claims.get("email") or "").strip().lower()
-        verified = [email] if email and _is_verified(claims) else []
-        if not verified:
+        if not email or not _is_verified(claims):
             refuse(
                 request,
                 provider,
@@ -96,8 +95,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
                 % {"provider": provider.name},
             )
-        vouched = [email for email in verified if provider.vouches_for(email)]
-        if not vouched:
+        if not provider.vouches_for(email):
             refuse(
                 request,
                 provider,
@@ -108,10 +106,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 % {
                     "provider": provider.name,
                     "domains": ", ".join(provider.domain_list),
-                    "email": verified[0],
+                    "email": email,
                 },
             )
-        email = vouched[0]
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # Linking the provider to the account one is logged in to: same address only.
             if not request.user.is_authenticated or request.user.email.lower() != email:
