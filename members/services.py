@@ -16,7 +16,15 @@ from django.utils import timezone
 from outbox.mail import absolute_url
 from outbox.services import queue_email
 
-from .models import CAMPUS_SETTINGS, Campus, FactorReset, Invitation, Membership, hash_token
+from .models import (
+    CAMPUS_SETTINGS,
+    Campus,
+    FactorReset,
+    IdentityProvider,
+    Invitation,
+    Membership,
+    hash_token,
+)
 from .preferences import TOPICS
 
 User = get_user_model()
@@ -318,3 +326,15 @@ def reset_second_factors(*, user: User, by: User) -> FactorReset:
         raise ValidationError("Only site admins can reset someone's second factors.")
     removed, _ = Authenticator.objects.filter(user=user).delete()
     return FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
+
+
+@transaction.atomic
+def save_identity_provider(*, slug: str, **fields) -> IdentityProvider:
+    """Add or change the identity provider `slug` (the command line's way to what site admins
+    do in the admin), checked as the admin checks it."""
+    provider = IdentityProvider.objects.filter(slug=slug).first() or IdentityProvider(slug=slug)
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.full_clean()
+    provider.save()
+    return provider

@@ -169,3 +169,36 @@ def test_site_admins_configure_providers_in_the_admin_only_as_identity_providers
     assert response.status_code == 200
     assert "“not-a-domain” is not an e-mail domain" in response.content.decode()
     assert IdentityProvider.objects.count() == 0
+
+
+def test_command_adds_and_changes_a_provider(db, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "s3cret")
+    args = ["uni", "--name", "Uni", "--issuer", "https://login.uni.example.ca/o"]
+    args += ["--client-id", "copractice", "--domains", "uni.example.ca"]
+    out = StringIO()
+    call_command("identity_provider", *args, stdout=out)
+    call_command("identity_provider", *args, "--counts-as-mfa", stdout=StringIO())
+    provider = IdentityProvider.objects.get()
+    assert (provider.client_secret, provider.counts_as_mfa, provider.is_active) == (
+        "s3cret",
+        True,
+        True,
+    )
+    assert "/accounts/oidc/uni/login/callback/" in out.getvalue()
+
+
+def test_command_refuses_without_secret_or_with_a_bad_issuer(db, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    args = ["uni", "--name", "Uni", "--client-id", "c", "--domains", "uni.example.ca"]
+    monkeypatch.delenv("OIDC_CLIENT_SECRET", raising=False)
+    with pytest.raises(CommandError, match="Set OIDC_CLIENT_SECRET"):
+        call_command("identity_provider", *args, "--issuer", "https://login.uni.example.ca")
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "s3cret")
+    with pytest.raises(CommandError, match="must start with https://"):
+        call_command("identity_provider", *args, "--issuer", "http://login.uni.example.ca")
+    assert IdentityProvider.objects.count() == 0
