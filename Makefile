@@ -30,7 +30,10 @@ install: $(BIN)/.installed
 
 # Local use: settings from .env, SQLite in var/, the filesystem broker. Links in e-mails point at
 # the address served (unless SITE_URL is set in the environment or .env).
-RUN_ENV = DEFAULT_SITE_URL=http://$(HOST):$(PORT)
+# The demo lets a newcomer try every role at once, so nobody must set up a second factor first
+# (`make run MFA_REQUIRED_ROLES=coordinator,site_admin` to try that). A deployment requires it.
+MFA_REQUIRED_ROLES ?= none
+RUN_ENV = DEFAULT_SITE_URL=http://$(HOST):$(PORT) MFA_REQUIRED_ROLES=$(MFA_REQUIRED_ROLES)
 
 run: install .env
 	@mkdir -p var

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.SecondFactorRequiredMiddleware",
+    "members.middleware.ProviderFormActionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "copractice.middleware.PrivatePagesMiddleware",
@@ -184,6 +189,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -201,6 +207,35 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # address (e.g. X-Real-IP). Without this, rate limits per address count the whole campus as one.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# Second factors (allauth's mfa): authenticator apps, recovery codes and passkeys. The roles
+# that must use one (they read case-collaboration notes, or every campus's records) can reach
+# only the enrolment pages until they have one. `make run`'s demo sets MFA_REQUIRED_ROLES=none.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "CoPractice"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Passkeys need HTTPS, except on a local address (make run, tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
+_mfa_roles = env.str("MFA_REQUIRED_ROLES", default="coordinator,site_admin").strip().lower()
+MFA_REQUIRED_ROLES = (
+    frozenset()
+    if _mfa_roles in ("", "none")
+    else frozenset(role.strip() for role in _mfa_roles.split(",") if role.strip())
+)
+if MFA_REQUIRED_ROLES - {"coordinator", "site_admin"}:
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_ROLES is {_mfa_roles!r}: use coordinator, site_admin (comma-separated) "
+        "or none."
+    )
+# Campus single sign-on (OpenID Connect). Providers are configured by site admins (members'
+# IdentityProvider); the adapter checks every claim (members/sso.py). Nobody signs up through
+# a provider: an invitation to the same verified address is the only way in for a newcomer.
+SOCIALACCOUNT_ADAPTER = "members.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 # --- e-mail --------------------------------------------------------------------------------

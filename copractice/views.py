@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from meetings.welcome import has_attended
@@ -17,6 +20,16 @@ from .celery import app as celery_app
 from .models import Heartbeat
 
 logger = logging.getLogger(__name__)
+
+
+def admin_login(request):
+    """Site admin pages send anonymous visitors here: on to the app's login (and its second
+    factor), then back."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 @login_required

@@ -1,10 +1,13 @@
 """Object-level access: every campus page resolves its campus through the person's own campuses,
 so another campus is a 404; a role that may not do something on its own campus gets a 403."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from .middleware import enrolment_redirect
+from .second_factor import COORDINATOR, gained_role
 from .selectors import campus_and_membership
 from .services import remember_campus
 
@@ -28,6 +31,13 @@ class CampusMixin(LoginRequiredMixin):
             # choice of their first campus is the same and costs no write).
             if session_campus is not None or request.user.last_campus_id is not None:
                 remember_campus(user=request.user, campus=self.campus)
+        if (
+            self.membership is not None
+            and self.membership.is_coordinator
+            and COORDINATOR in settings.MFA_REQUIRED_ROLES
+            and gained_role(request, request.user)
+        ):
+            return enrolment_redirect(request)  # made a coordinator since logging in
         self.check_role()
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,8 +1,11 @@
-from django.contrib import admin
+from allauth.socialaccount.models import SocialApp, SocialToken
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Campus, Invitation, Membership, User
+from . import services
+from .models import Campus, FactorReset, IdentityProvider, Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,11 +28,50 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
     ]
     list_filter = ["is_superuser", "is_active", "groups"]
+    actions = ["reset_second_factors"]
+
+    @admin.action(description=_("Reset second factors (they set up a new one at next login)"))
+    def reset_second_factors(self, request, queryset):
+        for user in queryset:
+            services.reset_second_factors(user=user, by=request.user)
+        messages.success(
+            request,
+            _("Second factors reset for %(count)d people; recorded under Factor resets.")
+            % {"count": queryset.count()},
+        )
+
+
+@admin.register(FactorReset)
+class FactorResetAdmin(admin.ModelAdmin):
+    list_display = ["user", "reset_by", "reset_at", "authenticators_removed"]
+    search_fields = ["user__email", "reset_by__email"]
+    readonly_fields = ["user", "reset_by", "reset_at", "authenticators_removed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "server_url", "domains", "counts_as_mfa", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "server_url":
+            kwargs["assume_scheme"] = "https"  # an issuer typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Campus)
 class CampusAdmin(SimpleHistoryAdmin):
     list_display = ["name", "institution", "time_zone", "partner_organisation"]
+    list_select_related = ["identity_provider"]
     search_fields = ["name", "institution"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
@@ -50,3 +92,11 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     exclude = ["token_hash"]
     readonly_fields = ["accepted_by", "accepted_at"]
+
+
+# Providers are configured as identity providers above (with the domains they vouch for);
+# allauth's own list of applications would be ignored, so it is not offered. Its tokens are not
+# stored (SOCIALACCOUNT_STORE_TOKENS is off).
+for _model in (SocialApp, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import (
@@ -212,3 +213,45 @@ class CampusForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+
+
+# --- login ---------------------------------------------------------------------------------
+class LoginForm(AllauthLoginForm):
+    """allauth's login form, steering people whose address belongs to a campus provider to it:
+    without a password, or when their campus signs its members in with the provider only."""
+
+    steer_to = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].required = False
+
+    def clean(self):
+        from .selectors import provider_for_email, provider_is_required
+
+        email = (self.cleaned_data.get("login") or "").strip()
+        password = self.cleaned_data.get("password")
+        provider = provider_for_email(email) if email else None
+        if provider is not None and not password:
+            self._steer(provider)
+        if not password:
+            self.add_error("password", _("Enter your password."))
+            return self.cleaned_data
+        if provider is not None and provider_is_required(provider):
+            # A campus that signs its members in with this provider: only a site admin's
+            # password still works here. Every other answer is the same, account or not.
+            try:
+                cleaned = super().clean()
+            except ValidationError:
+                self._steer(provider)
+            if self.user is not None and self.user.is_superuser:
+                return cleaned
+            self._steer(provider)
+        return super().clean()
+
+    def _steer(self, provider):
+        self.steer_to = provider
+        raise ValidationError(
+            _("%(provider)s signs you in: use the “Sign in with %(provider)s” button.")
+            % {"provider": provider.name}
+        )

@@ -1,5 +1,7 @@
 import hashlib
+import re
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -10,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_single_line
@@ -118,6 +121,90 @@ CAMPUS_SETTINGS = (
 )
 
 
+def validate_domain_list(value):
+    for domain in value.split():
+        if not DOMAIN_RE.fullmatch(domain):
+            raise ValidationError(
+                _("“%(domain)s” is not an e-mail domain (e.g. uni.example.ca).")
+                % {"domain": domain}
+            )
+
+
+DOMAIN_RE = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+class IdentityProvider(models.Model):
+    """A campus's OpenID Connect identity provider (Entra ID, Google Workspace, Okta, Keycloak,
+    Shibboleth's OIDC front…), configured by site admins. It signs in only people whose verified
+    e-mail address is at one of the domains it vouches for."""
+
+    name = models.CharField(
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Shown on the login page: “Sign in with <name>”."),
+    )
+    slug = models.SlugField(
+        max_length=40,
+        unique=True,
+        help_text=_(
+            "Part of the redirect URI to register with the provider: "
+            "<site>/accounts/oidc/<slug>/login/callback/"
+        ),
+    )
+    server_url = models.URLField(
+        "issuer URL",
+        max_length=300,
+        help_text=_(
+            "The issuer; its discovery document is at <issuer>/.well-known/openid-configuration."
+        ),
+    )
+    client_id = models.CharField(max_length=200, validators=[validate_single_line])
+    client_secret = models.CharField(max_length=500, validators=[validate_single_line])
+    domains = models.CharField(
+        "e-mail domains",
+        max_length=500,
+        validators=[validate_domain_list],
+        help_text=_("The domains it vouches for, separated by spaces, e.g. uni.example.ca."),
+    )
+    counts_as_mfa = models.BooleanField(
+        "counts as a second factor",
+        default=False,
+        help_text=_(
+            "Only if the provider itself always asks for a second factor: then coordinators "
+            "who sign in through it need not set one up here."
+        ),
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.domains = " ".join(sorted(set(self.domains.lower().split())))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        parts = urlsplit(self.server_url or "")
+        if parts.scheme != "https" and parts.hostname not in ("localhost", "127.0.0.1"):
+            raise ValidationError(
+                {
+                    "server_url": _(
+                        "The issuer URL must start with https:// (e.g. https://login.uni.example.ca)."
+                    )
+                }
+            )
+
+    @property
+    def domain_list(self) -> list[str]:
+        return self.domains.lower().split()
+
+    def vouches_for(self, email: str) -> bool:
+        return email.rpartition("@")[2].lower() in self.domain_list
+
+
 class Campus(models.Model):
     """One campus's community of practice."""
 
@@ -179,6 +266,22 @@ class Campus(models.Model):
         "check-in: closes after the end (minutes)",
         default=30,
         validators=[MaxValueValidator(240)],
+    )
+    identity_provider = models.ForeignKey(
+        IdentityProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campuses",
+        help_text=_("The campus's own identity provider, if it has one."),
+    )
+    provider_sign_in_only = models.BooleanField(
+        "members sign in with the campus provider only",
+        default=False,
+        help_text=_(
+            "Members cannot log in with a password (site admins still can, with their second "
+            "factor)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -346,3 +449,22 @@ class Invitation(models.Model):
         if self.revoked_at:
             return "revoked"
         return "expired" if self.is_expired else "pending"
+
+
+class FactorReset(models.Model):
+    """A site admin removed someone's second factors (a lost phone): who, whose, when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="factor_resets"
+    )
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reset_at = models.DateTimeField(default=timezone.now)
+    authenticators_removed = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-reset_at"]
+
+    def __str__(self):
+        return f"{self.user}: second factors reset by {self.reset_by}"

@@ -125,3 +125,54 @@ def navigation_campus(user, campuses: list[Campus], *, current_slug: str | None)
         if campus.pk == user.last_campus_id:
             return campus
     return campuses[0] if campuses else None
+
+
+def provider_for_email(email: str):
+    """The active campus identity provider that vouches for this address's domain, if any."""
+    from .models import IdentityProvider
+
+    domain = (email or "").rpartition("@")[2].strip().lower()
+    if not domain:
+        return None
+    for provider in IdentityProvider.objects.filter(is_active=True, domains__icontains=domain):
+        if domain in provider.domain_list:
+            return provider
+    return None
+
+
+def active_identity_providers():
+    from .models import IdentityProvider
+
+    return IdentityProvider.objects.filter(is_active=True).order_by("name")
+
+
+def password_login_refused(user) -> bool:
+    """Members of a campus whose members sign in with its provider only have no password login
+    (site admins keep theirs, with a second factor, to repair a broken provider)."""
+    from .models import Membership
+
+    if user.is_superuser:
+        return False
+    return Membership.objects.filter(
+        user=user,
+        status__in=[Membership.Status.ACTIVE, Membership.Status.ON_LEAVE],
+        campus__provider_sign_in_only=True,
+    ).exists()
+
+
+def identity_provider_origins() -> list[str]:
+    """Where the active providers' sign-in pages are (scheme://host[:port] of their issuer)."""
+    from urllib.parse import urlsplit
+
+    origins = set()
+    for url in active_identity_providers().values_list("server_url", flat=True):
+        parts = urlsplit(url)
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
+
+
+def provider_is_required(provider) -> bool:
+    """Some campus signs its members in with this provider only."""
+    from .models import Campus
+
+    return Campus.objects.filter(identity_provider=provider, provider_sign_in_only=True).exists()

@@ -22,7 +22,15 @@ from outbox.mail import absolute_url
 from outbox.services import queue_email
 
 from .invite_lists import InviteRow, role_for
-from .models import CAMPUS_SETTINGS, Campus, Invitation, Membership, hash_token
+from .models import (
+    CAMPUS_SETTINGS,
+    Campus,
+    FactorReset,
+    IdentityProvider,
+    Invitation,
+    Membership,
+    hash_token,
+)
 from .preferences import TOPICS
 from .validators import LINE_BREAKS
 
@@ -554,3 +562,59 @@ def remember_campus(*, user: User, campus: Campus) -> None:
     if user.last_campus_id != campus.pk:
         User.objects.filter(pk=user.pk).update(last_campus=campus)
         user.last_campus = campus
+
+
+@transaction.atomic
+def join_through_provider(*, email: str, name: str) -> User | None:
+    """Someone whose campus provider vouched for `email` (a verified claim at one of its
+    domains) and who has no account yet: their open invitations to that address make the
+    account (no password: they sign in through the provider) and join them to each campus.
+    None when nobody invited them: sign-up stays closed."""
+    now = timezone.now()
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .select_related("campus")
+        .filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("sent_at")
+    )
+    if not invitations or User.objects.filter(email__iexact=email).exists():
+        return None
+    # The provider's `name` claim, on one line (str.split breaks at every line break too).
+    name = " ".join(str(name or "").replace("\x00", "").split())[:150]
+    user = User(email=email.lower(), name=name or email.split("@")[0])
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    for invitation in invitations:
+        _join(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def reset_second_factors(*, user: User, by: User) -> FactorReset:
+    """A site admin removes someone's second factors (authenticator app, passkeys, recovery
+    codes), e.g. after a lost phone; recorded. They set up a new one at their next login."""
+    from allauth.mfa.models import Authenticator
+
+    if not by.is_superuser:
+        raise ValidationError("Only site admins can reset someone's second factors.")
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    return FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
+
+
+@transaction.atomic
+def save_identity_provider(*, slug: str, **fields) -> IdentityProvider:
+    """Add or change the identity provider `slug` (the command line's way to what site admins
+    do in the admin), checked as the admin checks it."""
+    provider = IdentityProvider.objects.filter(slug=slug).first() or IdentityProvider(slug=slug)
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.full_clean()
+    provider.save()
+    return provider

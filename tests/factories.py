@@ -8,6 +8,19 @@ from members.models import Campus, Invitation, Membership, hash_token
 from training.models import FacilitationOffer, Topic, TopicReference
 
 PASSWORD = "a-long-test-password-42"
+# The authenticator-app secret of every test person who has one: tests compute its codes.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_second_factor(user):
+    """An authenticator app (TOTP) with TOTP_SECRET, as coordinators and site admins must have;
+    pyotp.TOTP(TOTP_SECRET).now() is its current code."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+    return user
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,6 +38,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """Site admins get an authenticator app unless second_factor=False (MFA_REQUIRED_ROLES);
+        anyone gets one with second_factor=True."""
+        if create and (extracted or (extracted is None and obj.is_superuser)):
+            give_second_factor(obj)
+
 
 class CampusFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -40,10 +60,19 @@ class CampusFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     campus = factory.SubFactory(CampusFactory)
     role = Membership.Role.PEER_SUPPORTER
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """Coordinators get an authenticator app unless second_factor=False."""
+        if create and (
+            extracted or (extracted is None and obj.role == Membership.Role.COORDINATOR)
+        ):
+            give_second_factor(obj.user)
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

@@ -39,6 +39,7 @@ COORDINATORS = expect(peer=403, partner=403)
 PUBLIC = expect(anonymous=200, other=200)
 LOGGED_IN = expect(other=200)
 MEMBERS = expect(admin=403)  # people who take part; site admins see but do not take part
+PUBLIC_PROVIDER = expect(anonymous=200, other=200)
 COORDINATOR_POST = expect(peer=403, partner=403, coordinator=302, admin=302)
 SITE_ADMINS = expect(peer=403, partner=403, coordinator=403, other=403)
 
@@ -128,6 +129,20 @@ def respond_link_kwargs(w):
 
     attendance = _meeting(w).attendances.get(user=w.peer)
     return {"token": respond_token(attendance=attendance, response="attending")}
+
+
+def provider_kwargs(w):
+    from members.models import IdentityProvider
+
+    IdentityProvider.objects.create(
+        name="Riverside University",
+        slug="riverside-idp",
+        server_url="http://127.0.0.1:9/o",
+        client_id="copractice",
+        client_secret="secret",
+        domains="riverside.example.edu",
+    )
+    return {"provider_id": "riverside-idp"}
 
 
 @dataclass
@@ -343,6 +358,31 @@ EXTRA = [
     ),
     Row("account_reset_password", PUBLIC),
     Row("account_change_password", LOGGED_IN),
+    # Second factors: each person's own. Setting one up asks for the password again (302),
+    # except right after a login that must set one up (tests/members/test_second_factor.py).
+    Row("mfa_index", LOGGED_IN),
+    Row(
+        "mfa_activate_totp",
+        expect(peer=302, partner=302, coordinator=302, other=302, admin=302),
+    ),
+    # Nobody here has recovery codes yet: there are none to show.
+    Row(
+        "mfa_view_recovery_codes",
+        expect(peer=404, partner=404, coordinator=404, other=404, admin=404),
+    ),
+    Row(
+        "mfa_authenticate",
+        expect(anonymous=302, peer=302, partner=302, coordinator=302, other=302, admin=302),
+    ),
+    # Campus single sign-on: the provider's own button and its answer.
+    Row("openid_connect_login", PUBLIC_PROVIDER, provider_kwargs),
+    # An answer without the state of a sign-in this browser started: refused, logged in or not.
+    Row(
+        "openid_connect_callback",
+        expect(anonymous=401, peer=401, partner=401, coordinator=401, other=401, admin=401),
+        provider_kwargs,
+    ),
+    Row("socialaccount_connections", LOGGED_IN),
 ]
 
 

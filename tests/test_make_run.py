@@ -117,7 +117,7 @@ def test_make_run_writes_local_settings_once(clone):
 def test_make_run_puts_mail_in_var_mail_and_links_on_the_port_served(clone):
     _make(clone, ".env")
     run_env = _run_environment(clone, "PORT=8765")
-    assert run_env == {"DEFAULT_SITE_URL": "http://127.0.0.1:8765"}
+    assert run_env == {"DEFAULT_SITE_URL": "http://127.0.0.1:8765", "MFA_REQUIRED_ROLES": "none"}
     assert _settings(clone, _shell_env(**run_env)) == [
         "True",
         "http://127.0.0.1:8765",

@@ -29,9 +29,9 @@ def test_a_flood_on_one_account_locks_out_nobody_else(client_factory, world, one
     for _ in range(12):
         response = _login(attacker, world.peer.email, "wrong-password", "203.0.113.7")
         assert response.status_code == 200
-    response = _login(colleague, world.coordinator.email, PASSWORD, "198.51.100.23")
+    response = _login(colleague, world.partner.email, PASSWORD, "198.51.100.23")
     assert response.status_code == 302
-    assert colleague.session["_auth_user_id"] == str(world.coordinator.pk)
+    assert colleague.session["_auth_user_id"] == str(world.partner.pk)
 
 
 def test_the_flooded_account_itself_is_limited(client_factory, world, one_proxy):

@@ -20,6 +20,10 @@ def test_demo_data_loads_once_and_its_logins_work(client):
     assert "Demo data loaded." in out.getvalue()
     assert "Demo data is already loaded." in again.getvalue()
     assert f"password for all: {DEMO_PASSWORD}" in again.getvalue()
+    assert (
+        "Coordinators and site admins set up an authenticator app at their first login "
+        "(MFA_REQUIRED_ROLES=coordinator,site_admin)." in again.getvalue()
+    )
     assert Membership.objects.filter(campus__slug="riverside", status="active").count() == 10
     held = Meeting.objects.filter(attendances__presence="present").distinct().count()
     assert held == 2
@@ -27,3 +31,10 @@ def test_demo_data_loads_once_and_its_logins_work(client):
     for email, _name, _role in DEMO_PEOPLE:
         assert email in again.getvalue()
         assert client.login(email=email, password=DEMO_PASSWORD), email
+
+
+def test_demo_says_when_second_factors_are_not_required(settings):
+    settings.MFA_REQUIRED_ROLES = frozenset()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Second factors are not required in this demo (MFA_REQUIRED_ROLES=none" in out.getvalue()

@@ -226,3 +226,13 @@ def test_the_test_mode_is_set_by_the_environment_only():
     assert result.stdout.split() == ["False", "False"]
     result = _read_settings(code, {"DEBUG": "true", "COPRACTICE_TESTING": "true"})
     assert result.stdout.split() == ["True", "False"]
+
+
+def test_second_factors_are_required_of_coordinators_and_site_admins_unless_told():
+    expression = "sorted(settings.MFA_REQUIRED_ROLES)"
+    assert _setting(expression, PRODUCTION_ENV) == "['coordinator', 'site_admin']"
+    relaxed = {**PRODUCTION_ENV, "MFA_REQUIRED_ROLES": "none"}
+    assert _setting(expression, relaxed) == "[]"
+    result = _manage("check", env={**PRODUCTION_ENV, "MFA_REQUIRED_ROLES": "peer_supporter"})
+    assert result.returncode != 0
+    assert "MFA_REQUIRED_ROLES is 'peer_supporter'" in result.stderr

@@ -1,7 +1,8 @@
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTP_SECRET
 
 _axe = Axe()
 
@@ -16,6 +17,11 @@ def login(page, live_server):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" in page.url:
+            # Coordinators and site admins have an authenticator app (tests/factories.py).
+            page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
         return page
 
     return _login

@@ -2,6 +2,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from dateutil.relativedelta import TU, relativedelta
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -201,4 +202,14 @@ class Command(BaseCommand):
         for email, name, role in DEMO_PEOPLE:
             label = Membership.Role(role).label if role else "Site admin"
             self.stdout.write(f"  {label:<24} {email:<28} {name}")
+        if settings.MFA_REQUIRED_ROLES:
+            self.stdout.write(
+                "Coordinators and site admins set up an authenticator app at their first login "
+                f"(MFA_REQUIRED_ROLES={','.join(sorted(settings.MFA_REQUIRED_ROLES))})."
+            )
+        else:
+            self.stdout.write(
+                "Second factors are not required in this demo (MFA_REQUIRED_ROLES=none, as "
+                "make run sets it); a deployment requires them of coordinators and site admins."
+            )
         self.stdout.write("")
