@@ -9,11 +9,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from meetings.welcome import has_attended
 from members.access import CURRENT_CAMPUS_SESSION_KEY
+from members.forms import NextForm
 from members.selectors import campuses_for, membership_for
 
 from .celery import app as celery_app
@@ -26,9 +26,9 @@ def admin_login(request):
     """Site admin pages send anonymous visitors here: on to the app's login (and its second
     factor), then back."""
     target = reverse("account_login")
-    next_url = request.GET.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        target += "?" + urlencode({"next": next_url})
+    form = NextForm(request.GET)
+    if form.is_valid() and form.cleaned_data["next"]:
+        target += "?" + urlencode({"next": form.cleaned_data["next"]})
     return redirect(target)
 
 

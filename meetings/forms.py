@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from members.forms import NextForm
 from members.validators import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -375,7 +376,7 @@ class SuggestionUseForm(forms.Form):
         self.fields["meeting"].queryset = selectors.meetings_for(campus=campus)
 
 
-class ActionItemDoneForm(forms.Form):
+class ActionItemDoneForm(NextForm):
     """The button on each action item: "1" marks it done, "0" not done."""
 
     done = forms.TypedChoiceField(
@@ -386,18 +387,6 @@ class ActionItemDoneForm(forms.Form):
             "invalid_choice": "Mark the action item done or not done.",
         },
     )
-    # The page the button was on (this site only); the minutes page when absent.
-    next = forms.CharField(max_length=500, required=False)
-
-    def clean_next(self):
-        from django.utils.http import url_has_allowed_host_and_scheme
-
-        target = self.cleaned_data["next"]
-        if target and not (
-            target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
-        ):
-            return ""
-        return target
 
 
 MINUTES_PARTS = [

@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import (
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from .invite_lists import InviteRow, decode_upload, read_invite_list
@@ -107,6 +108,34 @@ class CampusSettingsForm(forms.ModelForm):
     class Meta:
         model = Campus
         fields = list(CAMPUS_SETTINGS)
+
+
+class NextForm(forms.Form):
+    """Where to go after an action: a path on this site (anything else is dropped)."""
+
+    # The page the person came from (this site only); empty when absent or elsewhere.
+    next = forms.CharField(max_length=500, required=False)
+
+    def clean_next(self):
+        target = self.cleaned_data["next"]
+        if target and not (
+            target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+        ):
+            return ""
+        return target
+
+
+class NoticeFilterForm(forms.Form):
+    """The notices page's filter: one status, or all of them."""
+
+    status = forms.ChoiceField(choices=[("", _("All"))], required=False)
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *statuses]
+
+    def chosen_status(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""
 
 
 class PageForm(forms.Form):

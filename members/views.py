@@ -27,6 +27,7 @@ from .forms import (
     InviteManyForm,
     LeaveForm,
     MembershipForm,
+    NoticeFilterForm,
     ProfileForm,
     add_service_error,
     error_text,
@@ -427,12 +428,13 @@ class NoticeListView(CoordinatorRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return outbox_selectors.notices(campus=self.campus, status=self.request.GET.get("status"))
+        self.filter_form = NoticeFilterForm(self.request.GET, statuses=OutboundEmail.Status.choices)
+        return outbox_selectors.notices(campus=self.campus, status=self.filter_form.chosen_status())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statuses"] = OutboundEmail.Status.choices
-        context["current_status"] = self.request.GET.get("status", "")
+        context["current_status"] = self.filter_form.chosen_status()
         context.update(outbox_selectors.notice_counts(campus=self.campus))
         return context
 

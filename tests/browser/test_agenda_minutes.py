@@ -4,6 +4,7 @@ saves the notes without losing anything typed; the open action comes back at the
 where its owner marks it done."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -14,7 +15,7 @@ from meetings import agenda, minutes, services
 from meetings.models import ActionItem, CaseCollaborationNotes, Minutes
 from tests.factories import FacilitationOfferFactory, TopicFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A shared test machine can be slow to answer an htmx request.
@@ -117,13 +118,7 @@ def test_agenda_built_by_editing_in_place_and_reordering_by_keyboard(login, worl
 def test_agenda_item_edit_without_javascript(browser, world, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(world.coordinator.email)
-    page.get_by_label("Password").fill("password-for-tests")
-    from tests.factories import PASSWORD
-
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, world.coordinator)
     meeting = _schedule(world, days=5, title="October meeting")
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}agenda/")
     page.get_by_role("link", name="Edit “Training”").click()
@@ -215,7 +210,8 @@ def _carry_and_mark_done(login, world, live_server, october):
     section = page.get_by_role("region", name="From last time: open action items")
     assert section.get_by_text("Book the November room", exact=True).is_visible()
     page.goto(f"{live_server.url}/c/{world.campus.slug}/dashboard/")
-    assert page.get_by_role("heading", name="1 overdue action item").is_visible()
+    attention = page.get_by_role("region", name="Needs your attention")
+    assert attention.get_by_text(re.compile("^1 action item overdue")).is_visible()
     assert_accessible(page)
     page.context.clear_cookies()
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import Attendance
 from members.models import Membership
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import MembershipFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,12 +78,7 @@ def read_qr(page) -> str:
 def _phone(browser, live_server, user):
     context = browser.new_context(viewport=PHONE)
     phone = context.new_page()
-    phone.goto(f"{live_server.url}/accounts/login/")
-    phone.get_by_label("Email").fill(user.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Log in").click()
-    phone.wait_for_load_state()
-    return phone
+    return log_in(phone, live_server.url, user)
 
 
 def test_self_check_in(login, world, live_server, browser):

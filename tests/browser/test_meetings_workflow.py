@@ -9,13 +9,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from meetings import services
+from meetings import agenda, services
 from meetings.models import AgendaItem, Attendance, Meeting
 from members.models import Membership
 from outbox.models import OutboundEmail
 from tests.factories import MembershipFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,16 +58,6 @@ def _fifteen_people(world):
     return people
 
 
-def _login(page, live_server, user):
-    from tests.factories import PASSWORD
-
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
     browser, live_server, world, javascript
@@ -78,7 +68,7 @@ def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
     _confirm(meeting, confirmed)
     context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
-    _login(page, live_server, world.coordinator)
+    log_in(page, live_server.url, world.coordinator)
 
     # From the list, "Take presence" is the first thing on the meeting's row.
     page.goto(f"{live_server.url}/c/{world.campus.slug}/meetings/")
@@ -124,7 +114,7 @@ def test_record_presence_for_fifteen_people_in_sixteen_taps(browser, live_server
     meeting = _meeting_on_now(world)
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    _login(page, live_server, world.coordinator)
+    log_in(page, live_server.url, world.coordinator)
     page.goto(f"{live_server.url}/c/{world.campus.slug}/meetings/{meeting.pk}/roster/")
     taps = 0
     for fieldset in page.locator("fieldset.roster-person").all():
@@ -146,7 +136,7 @@ def test_record_presence_for_fifteen_people_in_sixteen_taps(browser, live_server
 
 def test_schedule_next_month_copying_last_months_agenda_in_one_form(login, world, live_server):
     last = _meeting_on_now(world, title="November meeting")
-    services.add_agenda_item(
+    agenda.add_agenda_item(
         meeting=last, kind="other", title="Welcome the new cohort", duration_minutes=10, by=None
     )
     page = login(world.coordinator)

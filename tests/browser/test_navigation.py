@@ -12,7 +12,7 @@ from meetings import respond_links
 from members.models import Membership
 from tests.factories import PASSWORD, AttendanceFactory, MeetingFactory, MembershipFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, log_in
 from .test_dashboards import _campus_with_history
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,10 +64,7 @@ def test_switch_campus_without_javascript(browser, world, live_server):
     _two_campuses(world)
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(world.coordinator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, world.coordinator)
     page.goto(f"{live_server.url}/profile/")
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_text("Campus: Hillside").click()
@@ -122,10 +119,7 @@ def test_calendar_feed_copy_button_copies_the_address(login, page, world, live_s
 def test_calendar_feed_address_is_selectable_without_javascript(browser, world, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(world.peer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server.url, world.peer)
     page.goto(f"{live_server.url}{reverse('meetings:calendar_feed_settings')}")
     page.get_by_role("button", name="Get my calendar address").click()
     field = page.get_by_label("Your private address")

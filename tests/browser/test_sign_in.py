@@ -149,7 +149,7 @@ def test_invited_peer_signs_in_with_the_campus_provider(page, live_server, provi
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     _sign_in_with(page, live_server, "Test University", "ama")
-    assert page.url == f"{live_server.url}/c/uni/me/"
+    assert page.url == f"{live_server.url}/c/uni/"  # a newcomer: the campus welcome
     membership = Membership.objects.get(user__email="ama@uni.example.ca")
     assert (membership.campus, membership.role, membership.user.name) == (
         campus,
@@ -320,7 +320,7 @@ def test_peer_adds_a_security_key_and_logs_in_with_it(page, live_server, login):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
     page.get_by_role("button", name="Use a security key").click()
-    page.wait_for_url(f"{live_server.url}/c/north/me/")
+    page.wait_for_url(f"{live_server.url}/c/north/")
 
 
 def test_provider_pages_are_accessible(page, live_server, providers, login):
