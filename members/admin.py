@@ -1,4 +1,5 @@
 from allauth.socialaccount.models import SocialApp, SocialToken
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,41 @@ class FactorResetAdmin(admin.ModelAdmin):
         return False
 
 
+class IdentityProviderForm(forms.ModelForm):
+    """The client secret is never shown again once saved: left empty, the saved one is kept."""
+
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the secret already saved."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "name",
+            "slug",
+            "server_url",
+            "client_id",
+            "client_secret",
+            "domains",
+            "counts_as_mfa",
+            "is_active",
+        ]
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data["client_secret"]
+        if not secret and self.instance.pk:
+            return self.instance.client_secret
+        if not secret:
+            raise forms.ValidationError(_("Enter the client secret the provider gave you."))
+        return secret
+
+
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(admin.ModelAdmin):
+    form = IdentityProviderForm
     list_display = ["name", "slug", "server_url", "domains", "counts_as_mfa", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
 

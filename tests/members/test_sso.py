@@ -171,6 +171,36 @@ def test_site_admins_configure_providers_in_the_admin_only_as_identity_providers
     assert IdentityProvider.objects.count() == 0
 
 
+def test_provider_secret_is_never_shown_again_and_kept_when_left_empty(client, world):
+    provider = IdentityProvider.objects.create(
+        name="Uni",
+        slug="uni",
+        server_url="https://login.uni.example.ca/o",
+        client_id="copractice",
+        client_secret="the-saved-secret",
+        domains="uni.example.ca",
+    )
+    client.force_login(world.admin)
+    url = f"/admin/members/identityprovider/{provider.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "the-saved-secret" not in page
+    data = {
+        "name": "Uni renamed",
+        "slug": "uni",
+        "server_url": "https://login.uni.example.ca/o",
+        "client_id": "copractice",
+        "client_secret": "",
+        "domains": "uni.example.ca",
+        "is_active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    provider.refresh_from_db()
+    assert (provider.name, provider.client_secret) == ("Uni renamed", "the-saved-secret")
+    assert client.post(url, {**data, "client_secret": "a-new-secret"}).status_code == 302
+    provider.refresh_from_db()
+    assert provider.client_secret == "a-new-secret"
+
+
 def test_command_adds_and_changes_a_provider(db, monkeypatch):
     from io import StringIO
 
