@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from members.models import Membership
@@ -54,7 +55,7 @@ def test_navigation_on_pages_without_a_campus_follows_the_last_campus_opened(cli
 
 
 def test_navigation_of_a_person_without_a_campus_has_no_campus_links(client, world):
-    Membership.objects.filter(user=world.peer).update(status="left", left_on="2026-11-27")
+    Membership.objects.filter(user=world.peer).update(status="left", left_on=F("joined_on"))
     client.force_login(world.peer)
     nav = _nav(client.get(reverse("members:profile")).content.decode())
     assert "/c/" not in nav

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from meetings.models import Attendance
@@ -99,7 +100,7 @@ def test_campus_switcher_lists_only_own_campuses(client, world):
 
 
 def test_member_who_left_gets_404_for_the_campus(client, world):
-    Membership.objects.filter(user=world.peer).update(status="left", left_on="2026-11-27")
+    Membership.objects.filter(user=world.peer).update(status="left", left_on=F("joined_on"))
     client.force_login(world.peer)
     assert client.get("/c/riverside/").status_code == 404
 
