@@ -354,6 +354,8 @@ class Minutes(models.Model):
     ideas_for_improving = models.TextField("ideas for improving", blank=True)
     administrative_updates = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the campus's retention setting erased the texts (meetings.retention); the row stays.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -386,6 +388,9 @@ class CaseCollaborationNotes(models.Model):
     )
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the campus's retention setting erased the text (meetings.retention): the row stays,
+    # so that the meeting still shows that notes existed.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
