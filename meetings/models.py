@@ -370,7 +370,17 @@ class Minutes(models.Model):
     class Meta:
         verbose_name_plural = "minutes"
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive")
+            models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive"),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(
+                    going_well="",
+                    proving_difficult="",
+                    ideas_for_improving="",
+                    administrative_updates="",
+                ),
+                name="minutes_erased_have_no_text",
+            ),
         ]
 
     def __str__(self):
@@ -405,7 +415,11 @@ class CaseCollaborationNotes(models.Model):
     class Meta:
         verbose_name_plural = "case-collaboration notes"
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive")
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive"),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(text=""),
+                name="case_notes_erased_have_no_text",
+            ),
         ]
 
     def __str__(self):

@@ -235,3 +235,9 @@ def test_coordinator_sets_retention(coordinator_client, world):
 def test_database_refuses_a_zero_retention(world, field, value):
     with pytest.raises(IntegrityError), transaction.atomic():
         type(world.campus).objects.filter(pk=world.campus.pk).update(**{field: value})
+
+
+def test_database_refuses_erased_notes_with_text(world, meetings):
+    old, _recent = meetings
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CaseCollaborationNotes.objects.filter(meeting=old).update(erased_at=NOW)
