@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench clean
+.PHONY: install run test lint format migrations-check bench clean backup restore
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ run: install .env
 	$(RUN_ENV) $(BIN)/celery -A copractice worker --beat --pool=solo --loglevel=INFO \
 		--schedule=var/celerybeat-schedule & \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# Back up the database of .env / DATABASE_URL (the embedded SQLite file by default) into
+# var/backups/, safe while `make run` serves (SQLite's online backup API). `make restore
+# FILE=var/backups/copractice-….sqlite3` puts one back (it asks first). On PostgreSQL both use
+# pg_dump/pg_restore (postgresql-client).
+backup: install .env
+	@mkdir -p var
+	$(MANAGE) backup_database
+
+restore: install .env
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/copractice-….sqlite3"; exit 2; }
+	$(MANAGE) restore_database "$(FILE)"
 
 lint: install
 	$(BIN)/ruff check .

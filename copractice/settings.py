@@ -307,6 +307,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.send_presence_nudges",
         "schedule": crontab(minute=30),
     },
+    # Daily, at a quiet hour: each campus's retention setting (meetings.retention).
+    "apply-retention": {"task": "meetings.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- front end -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ def _save_texts(record, *, version: int, stale: dict, by: User, **texts: str):
     for name, value in texts.items():
         setattr(record, name, value.strip())
     record.updated_by = by
+    record.erased_at = None  # written again after the retention setting erased it
     record.full_clean()
     authored(record, by).save()
     return record

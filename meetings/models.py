@@ -354,6 +354,8 @@ class Minutes(models.Model):
     ideas_for_improving = models.TextField("ideas for improving", blank=True)
     administrative_updates = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the campus's retention setting erased the texts (meetings.retention); the row stays.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -368,7 +370,17 @@ class Minutes(models.Model):
     class Meta:
         verbose_name_plural = "minutes"
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive")
+            models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive"),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(
+                    going_well="",
+                    proving_difficult="",
+                    ideas_for_improving="",
+                    administrative_updates="",
+                ),
+                name="minutes_erased_have_no_text",
+            ),
         ]
 
     def __str__(self):
@@ -386,6 +398,9 @@ class CaseCollaborationNotes(models.Model):
     )
     text = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the campus's retention setting erased the text (meetings.retention): the row stays,
+    # so that the meeting still shows that notes existed.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -400,7 +415,11 @@ class CaseCollaborationNotes(models.Model):
     class Meta:
         verbose_name_plural = "case-collaboration notes"
         constraints = [
-            models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive")
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive"),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(text=""),
+                name="case_notes_erased_have_no_text",
+            ),
         ]
 
     def __str__(self):

@@ -118,7 +118,12 @@ CAMPUS_SETTINGS = (
     "check_in_grace_minutes",
     "check_in_opens_minutes_before",
     "check_in_closes_minutes_after",
+    "case_notes_retention_months",
+    "minutes_retention_months",
 )
+
+# Retention periods, in months: at least one, at most twenty years.
+RETENTION_MAX_MONTHS = 240
 
 
 def validate_domain_list(value):
@@ -267,6 +272,37 @@ class Campus(models.Model):
         default=30,
         validators=[MaxValueValidator(240)],
     )
+    case_notes_retention_months = models.PositiveSmallIntegerField(
+        _("keep case-collaboration notes (months)"),
+        default=24,
+        validators=[
+            MinValueValidator(1, message=_("Keep case-collaboration notes for at least 1 month.")),
+            MaxValueValidator(
+                RETENTION_MAX_MONTHS,
+                message=_("Keep case-collaboration notes for at most 240 months (20 years)."),
+            ),
+        ],
+        help_text=_(
+            "The text of a meeting's case-collaboration notes is erased this many months after "
+            "the meeting; the page still shows that notes existed and when they were erased."
+        ),
+    )
+    minutes_retention_months = models.PositiveSmallIntegerField(
+        _("keep minutes (months)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, message=_("Keep minutes for at least 1 month.")),
+            MaxValueValidator(
+                RETENTION_MAX_MONTHS,
+                message=_("Keep minutes for at most 240 months (20 years)."),
+            ),
+        ],
+        help_text=_(
+            "Empty: minutes are kept indefinitely. Attendance is always kept, for the campus's "
+            "figures."
+        ),
+    )
     identity_provider = models.ForeignKey(
         IdentityProvider,
         on_delete=models.PROTECT,
@@ -299,6 +335,21 @@ class Campus(models.Model):
             models.CheckConstraint(
                 condition=Q(partner_initial_meetings__gte=1),
                 name="campus_partner_meetings_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    case_notes_retention_months__gte=1,
+                    case_notes_retention_months__lte=RETENTION_MAX_MONTHS,
+                ),
+                name="campus_case_notes_retention_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes_retention_months__isnull=True)
+                | Q(
+                    minutes_retention_months__gte=1,
+                    minutes_retention_months__lte=RETENTION_MAX_MONTHS,
+                ),
+                name="campus_minutes_retention_range",
             ),
         ]
 

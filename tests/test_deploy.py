@@ -2,6 +2,7 @@
 
 import importlib
 import runpy
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -15,9 +16,33 @@ def _compose():
 
 def test_compose_has_the_production_services():
     services = _compose()["services"]
-    assert set(services) == {"db", "redis", "mail", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "mail", "web", "worker", "beat", "backup"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
+
+
+def test_backup_service_dumps_the_database_nightly_and_keeps_n_days():
+    compose = _compose()
+    backup, db = compose["services"]["backup"], compose["services"]["db"]
+    # The same PostgreSQL image as the database: pg_dump matches the server's version.
+    assert backup["image"] == db["image"]
+    assert backup["volumes"] == ["backups:/backups"]
+    assert "backups" in compose["volumes"]
+    env = backup["environment"]
+    assert (env["PGHOST"], env["PGDATABASE"]) == ("db", db["environment"]["POSTGRES_DB"])
+    assert (env["PGUSER"], env["PGPASSWORD"]) == (
+        db["environment"]["POSTGRES_USER"],
+        db["environment"]["POSTGRES_PASSWORD"],
+    )
+    assert env["BACKUP_KEEP_DAYS"] == "${BACKUP_KEEP_DAYS:-14}"
+    assert backup["depends_on"]["db"]["condition"] == "service_healthy"
+    assert backup["entrypoint"] == ["sh", "-c"]
+    # Compose turns $$ into $: what the container's shell runs.
+    script = backup["command"][0].replace("$$", "$")
+    assert 'pg_dump --format=custom --file="$file.partial"' in script
+    assert "find /backups -name 'copractice-*.dump' -mtime +\"$BACKUP_KEEP_DAYS\" -delete" in script
+    syntax = subprocess.run(["sh", "-n", "-c", script], capture_output=True, text=True)
+    assert syntax.returncode == 0, syntax.stderr
 
 
 def test_app_services_share_one_image_and_configuration():

@@ -21,6 +21,8 @@ NEW = {
     "check_in_grace_minutes": "10",
     "check_in_opens_minutes_before": "15",
     "check_in_closes_minutes_after": "30",
+    "case_notes_retention_months": "24",
+    "minutes_retention_months": "",
 }
 
 

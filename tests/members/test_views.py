@@ -274,6 +274,8 @@ def test_coordinator_changes_campus_settings(coordinator_client, world):
         "check_in_grace_minutes": 5,
         "check_in_opens_minutes_before": 20,
         "check_in_closes_minutes_after": 0,
+        "case_notes_retention_months": 24,
+        "minutes_retention_months": "",
     }
     response = coordinator_client.post("/c/riverside/settings/", data)
     assert response.status_code == 302
@@ -457,6 +459,8 @@ def test_partner_organisation_with_a_line_break_is_refused(coordinator_client, w
         "check_in_grace_minutes": 10,
         "check_in_opens_minutes_before": 15,
         "check_in_closes_minutes_after": 30,
+        "case_notes_retention_months": 24,
+        "minutes_retention_months": "",
     }
     response = coordinator_client.post("/c/riverside/settings/", data)
     assert response.status_code == 200
