@@ -183,3 +183,15 @@ def test_erase_with_the_email_typed_erases(client, person, world):
     page = response.content.decode()
     assert NAME not in page
     assert "has been erased" in page
+
+
+def test_membership_page_links_site_admins_to_erasure(client, world):
+    membership = world.peer.memberships.get()
+    url = reverse(
+        "members:membership_edit", kwargs={"campus": world.campus.slug, "pk": membership.pk}
+    )
+    erase = reverse("privacy:person_erase", kwargs={"pk": world.peer.pk})
+    client.force_login(world.admin)
+    assert erase in client.get(url).content.decode()
+    client.force_login(world.coordinator)
+    assert erase not in client.get(url).content.decode()
