@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,24 +42,42 @@ def check_can_erase(*, person: User, by: User) -> None:
 
 
 def _scrub_text_everywhere(*, replacements: dict[str, str]) -> None:
-    """Replaces the person's name and address wherever they were written into text: history
-    rows, logs, minutes, e-mails to other people. Case-insensitive; one query per text column
-    to find rows, one per row changed."""
+    """Replaces the person's name and address wherever they were written into text or JSON:
+    history rows, logs, records, minutes, e-mails to other people. Case-insensitive; one query
+    per column to find rows, one per row changed."""
     pattern = re.compile("|".join(re.escape(w) for w in replacements), re.IGNORECASE)
     lowered = {w.lower(): new for w, new in replacements.items()}
+
+    def scrub(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda m: lowered[m.group(0).lower()], value)
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {scrub(k): scrub(v) for k, v in value.items()}
+        return value
+
     for model in apps.get_models():
         meta = model._meta
         if meta.proxy or not meta.managed or model is User or model is Session:
             continue
         for field in meta.concrete_fields:
-            if not isinstance(field, models.CharField | models.TextField) or field.primary_key:
+            is_json = isinstance(field, models.JSONField)
+            if field.primary_key or not (
+                is_json or isinstance(field, models.CharField | models.TextField)
+            ):
                 continue
+            manager = model._base_manager
+            rows = manager.all()
+            column = field.attname
+            if is_json:
+                rows = rows.annotate(_as_text=Cast(column, models.TextField()))
+                column = "_as_text"
             found = Q()
             for word in replacements:
-                found |= Q(**{f"{field.attname}__icontains": word})
-            manager = model._base_manager
-            for pk, text in manager.filter(found).values_list("pk", field.attname):
-                new = pattern.sub(lambda m: lowered[m.group(0).lower()], text)
+                found |= Q(**{f"{column}__icontains": word})
+            for pk, value in rows.filter(found).values_list("pk", field.attname):
+                new = scrub(value)
                 if field.max_length:
                     new = new[: field.max_length]
                 manager.filter(pk=pk).update(**{field.attname: new})

@@ -43,7 +43,7 @@ class Person:
     coordinator: object
 
 
-def _email(key, to, subject, body, user=None, campus=None):
+def _email(key, to, subject, body, user=None, campus=None, headers=None):
     return OutboundEmail.objects.create(
         key=key,
         kind="meeting_notice",
@@ -53,6 +53,7 @@ def _email(key, to, subject, body, user=None, campus=None):
         subject=subject,
         body_text=body,
         body_html=f"<p>{body}</p>",
+        headers=headers or {},
         status=OutboundEmail.Status.SENT,
         sent_at=timezone.now(),
         next_attempt_at=timezone.now(),
@@ -111,7 +112,13 @@ def person(db):
     InvitationFactory(campus=CampusFactory(), email=EMAIL.upper(), name=NAME)
     calendar_feed_for(user=user)
     _email("to-them", EMAIL, f"Welcome, {NAME}", f"Hello {NAME}", user=user, campus=campus)
-    _email("to-other", other.email, "New offer", f"{NAME} offered to lead Peer drift.")
+    _email(
+        "to-other",
+        other.email,
+        "New offer",
+        f"{NAME} offered to lead Peer drift.",
+        headers={"Reply-To": f"{NAME} <{EMAIL}>"},
+    )
     LogEntry.objects.create(
         user=coordinator,
         content_type=ContentType.objects.get_for_model(user),

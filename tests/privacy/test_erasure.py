@@ -128,9 +128,9 @@ def test_erasure_anonymises_and_closes_the_account(client, person, world):
     to_them = OutboundEmail.objects.get(key="to-them")
     assert (to_them.to, to_them.subject) == (user.email, f"Welcome, {user.name}")
     assert "Hello" not in to_them.body_text
-    assert OutboundEmail.objects.get(key="to-other").body_text == (
-        f"{user.name} offered to lead Peer drift."
-    )
+    to_other = OutboundEmail.objects.get(key="to-other")
+    assert to_other.body_text == f"{user.name} offered to lead Peer drift."
+    assert to_other.headers == {"Reply-To": f"{user.name} <{user.email}>"}
     assert set(user.memberships.values_list("status", flat=True)) == {"left"}
 
 
