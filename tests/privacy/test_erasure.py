@@ -195,3 +195,31 @@ def test_membership_page_links_site_admins_to_erasure(client, world):
     assert erase in client.get(url).content.decode()
     client.force_login(world.coordinator)
     assert erase not in client.get(url).content.decode()
+
+
+def test_stop_email_link_no_longer_works_after_erasure(client, person, world):
+    from members.preferences import stop_token
+
+    url = reverse(
+        "members:stop_emails",
+        kwargs={"token": stop_token(user=person.user, topic="meeting_reminders")},
+    )
+    erase_person(person=person.user, by=world.admin)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "This link is not valid any more." in response.content.decode()
+
+
+def test_erase_page_of_oneself_offers_no_form(client, world):
+    client.force_login(world.admin)
+    response = client.get(reverse("privacy:person_erase", kwargs={"pk": world.admin.pk}))
+    page = response.content.decode()
+    assert "You cannot erase yourself. Ask another site admin." in page
+    assert "Erase this person</button>" not in page
+    response = client.post(
+        reverse("privacy:person_erase", kwargs={"pk": world.admin.pk}),
+        {"email": world.admin.email},
+    )
+    assert response.status_code == 200
+    world.admin.refresh_from_db()
+    assert world.admin.is_active is True
