@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "training",
     "meetings",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

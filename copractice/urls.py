@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("meetings.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.BENCH_FLOOR:

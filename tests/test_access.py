@@ -348,6 +348,18 @@ TABLE = [
     Row("reports:topics_csv", COORDINATORS, campus_kwargs),
     # Site admins only; a logged-in non-admin is refused (there is no campus to hide).
     Row("reports:overview", expect(peer=403, partner=403, coordinator=403, other=403)),
+    # --- privacy: a person's own data and erasure ---
+    # Everyone logged in downloads their own data; a person's data and erasure are site admins'.
+    Row("privacy:own_data", LOGGED_IN),
+    Row("privacy:person_data", SITE_ADMINS, lambda w: {"pk": w.peer.pk}),
+    Row("privacy:person_erase", SITE_ADMINS, lambda w: {"pk": w.peer.pk}),
+    Row(
+        "privacy:person_erase",
+        expect(peer=403, partner=403, coordinator=403, other=403, admin=302),
+        lambda w: {"pk": w.peer.pk},
+        method="post",
+        data=lambda w: {"email": w.peer.email},
+    ),
 ]
 
 # allauth's own pages are tested by allauth; a few we rely on are checked here too.
