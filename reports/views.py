@@ -18,12 +18,18 @@ from django.views.generic import TemplateView
 
 from meetings.selectors import meetings_for, overdue_actions
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+from members.models import AccessKind
+from members.records import record
 
 from . import charts, exports, selectors
 from .forms import ExportRangeForm
 
 
-def csv_response(text: str, filename: str) -> HttpResponse:
+def csv_response(text: str, filename: str, *, request=None, campus=None) -> HttpResponse:
+    """The CSV as a download; with `request`, the export goes in the access record (who
+    exported which file, which names its range)."""
+    if request is not None:
+        record(kind=AccessKind.EXPORT, user=request.user, campus=campus, detail=filename)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -102,6 +108,8 @@ class MeetingAttendanceCsvView(CoordinatorRequiredMixin, View):
         return csv_response(
             exports.meeting_attendance_csv(meeting=meeting),
             f"attendance-{self.campus.slug}-{day.isoformat()}-{meeting.pk}.csv",
+            request=request,
+            campus=self.campus,
         )
 
 
@@ -121,6 +129,8 @@ class AttendanceCsvView(CoordinatorRequiredMixin, View):
         return csv_response(
             exports.attendance_csv(campus=self.campus, start=start, end=end),
             f"attendance-{self.campus.slug}-{start}-to-{end}.csv",
+            request=request,
+            campus=self.campus,
         )
 
 
@@ -128,7 +138,10 @@ class AttendanceCsvView(CoordinatorRequiredMixin, View):
 class TrainingCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return csv_response(
-            exports.training_csv(campus=self.campus), f"training-{self.campus.slug}.csv"
+            exports.training_csv(campus=self.campus),
+            f"training-{self.campus.slug}.csv",
+            request=request,
+            campus=self.campus,
         )
 
 
@@ -136,5 +149,8 @@ class TrainingCsvView(CoordinatorRequiredMixin, View):
 class TopicsCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return csv_response(
-            exports.topics_csv(campus=self.campus), f"topics-{self.campus.slug}.csv"
+            exports.topics_csv(campus=self.campus),
+            f"topics-{self.campus.slug}.csv",
+            request=request,
+            campus=self.campus,
         )
