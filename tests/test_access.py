@@ -348,6 +348,11 @@ TABLE = [
     Row("reports:topics_csv", COORDINATORS, campus_kwargs),
     # Site admins only; a logged-in non-admin is refused (there is no campus to hide).
     Row("reports:overview", expect(peer=403, partner=403, coordinator=403, other=403)),
+    # --- the access record: coordinators read their campus's, site admins everything and its
+    # export; no address changes it (tests/reports/test_access_record.py: a POST is a 405).
+    Row("reports:campus_access_record", COORDINATORS, campus_kwargs),
+    Row("reports:access_record", SITE_ADMINS),
+    Row("reports:access_record_csv", SITE_ADMINS),
 ]
 
 # allauth's own pages are tested by allauth; a few we rely on are checked here too.
