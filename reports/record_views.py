@@ -48,6 +48,7 @@ class AccessRecordListMixin:
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filter_form=self.filter_form, filter_query=query.urlencode())
+        selectors.name_meetings(context["records"])
         return context
 
 

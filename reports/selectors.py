@@ -741,3 +741,12 @@ def access_record(*, campus=None, kind: str = "", start=None, end=None, tz=None)
         next_day = end + dt.timedelta(days=1)
         records = records.filter(at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=tz))
     return records
+
+
+def name_meetings(records) -> None:
+    """Give each record of a meeting that meeting's title and start (`meeting`), one query."""
+    records = list(records)
+    ids = {r.meeting_id for r in records if r.meeting_id}
+    meetings = Meeting.objects.in_bulk(ids) if ids else {}
+    for r in records:
+        r.meeting = meetings.get(r.meeting_id)

@@ -14,7 +14,7 @@ from tests.factories import give_second_factor
 
 pytestmark = pytest.mark.django_db
 
-CAMPUS_RECORD_QUERIES = 9
+CAMPUS_RECORD_QUERIES = 10
 ALL_RECORD_QUERIES = 5
 
 
