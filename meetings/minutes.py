@@ -8,7 +8,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import User
+from members.models import AccessKind, User
+from members.records import record
 
 from .models import ActionItem, CaseCollaborationNotes, Meeting, Minutes
 from .services import StaleEdit, authored, check_active_member, claim_version, lock_meeting
@@ -54,7 +55,9 @@ def save_case_notes(
     notes = CaseCollaborationNotes.objects.filter(
         meeting=meeting
     ).first() or CaseCollaborationNotes(meeting=meeting)
-    return _save_texts(notes, version=version, stale=STALE_CASE_NOTES, by=by, text=text)
+    notes = _save_texts(notes, version=version, stale=STALE_CASE_NOTES, by=by, text=text)
+    record(kind=AccessKind.CASE_NOTES_EDIT, user=by, campus=meeting.campus, meeting=meeting)
+    return notes
 
 
 @transaction.atomic

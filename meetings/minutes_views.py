@@ -15,6 +15,9 @@ from django.views.generic import TemplateView
 
 from members.access import CampusMixin, CoordinatorRequiredMixin
 from members.forms import add_service_error, error_text
+from members.models import AccessKind
+from members.records import SITE_ADMIN, record
+from members.selectors import case_notes_reads
 
 from . import selectors
 from .forms import ActionItemDoneForm, ActionItemForm, CaseNotesForm, MinutesForm, MinutesPartForm
@@ -135,9 +138,26 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
             context.setdefault("minutes_form", self._minutes_form())
             context.setdefault("action_form", self._action_form())
             context["history"] = selectors.minutes_history(meeting=meeting)
+            # Read when the page is drawn, so this very reading is in the list.
+            context["case_notes_reads"] = case_notes_reads(
+                campus=self.campus, meeting_id=meeting.pk
+            )
         if self.is_coordinator and can_read_notes:
             context.setdefault("case_notes_form", self._case_notes_form(case_notes))
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["can_read_case_notes"]:
+            # Every time the notes are shown, it is recorded who read them, in which role.
+            record(
+                kind=AccessKind.CASE_NOTES_READ,
+                user=request.user,
+                campus=self.campus,
+                meeting=self.get_meeting(),
+                role=self.membership.role if self.membership else SITE_ADMIN,
+            )
+        return response
 
     def _back(self):
         return redirect("meetings:minutes", campus=self.campus.slug, pk=self.get_meeting().pk)

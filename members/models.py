@@ -519,3 +519,70 @@ class FactorReset(models.Model):
 
     def __str__(self):
         return f"{self.user}: second factors reset by {self.reset_by}"
+
+
+class AccessKind(models.TextChoices):
+    CASE_NOTES_READ = "case_notes_read", _("Read the case-collaboration notes")
+    CASE_NOTES_EDIT = "case_notes_edit", _("Edited the case-collaboration notes")
+    EXPORT = "export", _("Exported a report")
+    ROLE_CHANGE = "role_change", _("Changed a role")
+    INVITATION = "invitation", _("Invited someone")
+    MFA_CHANGE = "mfa_change", _("Changed second factors")
+    SSO_LINK = "sso_link", _("Linked or unlinked a single sign-on account")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    ERASURE = "erasure", _("Erased a person")
+    RECORD_EXPORT = "record_export", _("Exported the access record")
+
+
+class AccessRecord(models.Model):
+    """One line of the access record: who did what sensitive thing, when, where, in which role.
+    Append-only: the app only inserts rows; the model refuses to change or delete one and the
+    database refuses UPDATE and DELETE (trigger). A person who is erased keeps their rows,
+    pointing at the anonymised user."""
+
+    Kind = AccessKind
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=32, choices=AccessKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_records",
+    )
+    campus = models.ForeignKey(
+        Campus, null=True, blank=True, on_delete=models.PROTECT, related_name="access_records"
+    )
+    # A plain number: members sits below meetings and cannot point at it.
+    meeting_id = models.PositiveIntegerField(null=True, blank=True)
+    # The campus role at the time ("coordinator", "peer_supporter", "site_admin"…).
+    role = models.CharField(max_length=32, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AccessKind.values), name="access_record_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["campus", "-at"]), models.Index(fields=["meeting_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '—'}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("The access record is append-only: a row cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access record is append-only: a row cannot be deleted.")
+
+    @property
+    def role_display(self):
+        if self.role == "site_admin":
+            return _("Site admin")
+        return dict(MembershipRole.choices).get(self.role, self.role)

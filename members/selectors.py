@@ -2,7 +2,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Campus, Invitation, Membership, User
+from .models import AccessKind, AccessRecord, Campus, Invitation, Membership, User
 
 VISIBLE_STATUSES = [Membership.Status.ACTIVE, Membership.Status.ON_LEAVE]
 
@@ -176,3 +176,26 @@ def provider_is_required(provider) -> bool:
     from .models import Campus
 
     return Campus.objects.filter(identity_provider=provider, provider_sign_in_only=True).exists()
+
+
+# --- the access record ---------------------------------------------------------------------
+CASE_NOTES_READS_SHOWN = 100
+
+
+def case_notes_reads(*, campus: Campus, meeting_id: int) -> QuerySet[AccessRecord]:
+    """Who read a meeting's case-collaboration notes, and when: the latest first (one query)."""
+    return (
+        AccessRecord.objects.filter(
+            campus=campus, meeting_id=meeting_id, kind=AccessKind.CASE_NOTES_READ
+        )
+        .select_related("actor")
+        .order_by("-at", "-pk")[:CASE_NOTES_READS_SHOWN]
+    )
+
+
+def access_records(*, campus: Campus | None = None) -> QuerySet[AccessRecord]:
+    """The access record, latest first: one campus's, or everything (site admins)."""
+    records = AccessRecord.objects.select_related("actor", "campus").order_by("-at", "-pk")
+    if campus is not None:
+        records = records.filter(campus=campus)
+    return records

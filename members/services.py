@@ -24,6 +24,7 @@ from outbox.services import queue_email
 from .invite_lists import InviteRow, role_for
 from .models import (
     CAMPUS_SETTINGS,
+    AccessKind,
     Campus,
     FactorReset,
     IdentityProvider,
@@ -32,6 +33,7 @@ from .models import (
     hash_token,
 )
 from .preferences import TOPICS
+from .records import record
 from .validators import LINE_BREAKS
 
 User = get_user_model()
@@ -78,6 +80,12 @@ def invite_member(
         membership.full_clean()
         membership.save()
         _queue_added_email(membership)
+        record(
+            kind=AccessKind.INVITATION,
+            user=by,
+            campus=campus,
+            detail=f"membership {membership.pk} added as {role}",
+        )
         return InviteResult(membership=membership)
     if Invitation.objects.filter(
         campus=campus, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -101,6 +109,12 @@ def invite_member(
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     _queue_invitation_email(invitation, token)
+    record(
+        kind=AccessKind.INVITATION,
+        user=by,
+        campus=campus,
+        detail=f"invitation {invitation.pk} as {role}",
+    )
     return InviteResult(invitation=invitation)
 
 
@@ -499,6 +513,7 @@ def change_membership(*, membership: Membership, role: str, status: str, by: Use
                 f"{membership.user} is the only active coordinator of {membership.campus}. "
                 "Make someone else a coordinator first."
             )
+    before = f"{membership.role}/{membership.status}"
     if status == Membership.Status.LEFT and membership.status != Membership.Status.LEFT:
         membership.left_on = max(timezone.localdate(), membership.joined_on)
     elif status != Membership.Status.LEFT:
@@ -508,6 +523,14 @@ def change_membership(*, membership: Membership, role: str, status: str, by: Use
     membership._history_user = by  # who changed it, in the history, outside a request too
     membership.full_clean()
     membership.save()
+    after = f"{role}/{status}"
+    if after != before:
+        record(
+            kind=AccessKind.ROLE_CHANGE,
+            user=by,
+            campus=membership.campus,
+            detail=f"membership {membership.pk}: {before} → {after}",
+        )
     return membership
 
 
@@ -605,7 +628,10 @@ def reset_second_factors(*, user: User, by: User) -> FactorReset:
     if not by.is_superuser:
         raise ValidationError("Only site admins can reset someone's second factors.")
     removed, _ = Authenticator.objects.filter(user=user).delete()
-    return FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
+    reset = FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
+    detail = f"reset the second factors of user {user.pk}"
+    record(kind=AccessKind.MFA_CHANGE, user=by, detail=detail)
+    return reset
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meetings.forms import DateInput
+from members.models import AccessKind
 from members.validators import validate_date_in_range
 
 
@@ -43,3 +45,29 @@ class ExportRangeForm(forms.Form):
             self.add_error("start", "Choose a range of at most ten years.")
         data["start"], data["end"] = start, end
         return data
+
+
+class AccessRecordFilterForm(forms.Form):
+    """The access record's filter: one kind (or all) and a date range, in the page's zone."""
+
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    start = _export_date(_("From"))
+    end = _export_date(_("To"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "record-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Everything")), *AccessKind.choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("start", _("The start (%(start)s) is after the end (%(end)s).") % data)
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters (none when something given was refused)."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

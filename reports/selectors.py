@@ -40,7 +40,7 @@ from django.utils import timezone
 from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
 from meetings.selectors import open_suggestions, responses
 from members.models import Campus, Membership
-from members.selectors import VISIBLE_STATUSES
+from members.selectors import VISIBLE_STATUSES, access_records
 from training.models import FacilitationOffer, Topic
 from training.selectors import open_offers
 
@@ -726,3 +726,27 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
         "training": training_record(user=user, campus=campus, now=now),
         "offers": offers,
     }
+
+
+def access_record(*, campus=None, kind: str = "", start=None, end=None, tz=None):
+    """The access record (one campus's, or all), latest first, filtered by kind and by days
+    from `start` to `end` inclusive, as days in `tz`."""
+    records = access_records(campus=campus)
+    tz = tz or timezone.get_current_timezone()
+    if kind:
+        records = records.filter(kind=kind)
+    if start:
+        records = records.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+    if end:
+        next_day = end + dt.timedelta(days=1)
+        records = records.filter(at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=tz))
+    return records
+
+
+def name_meetings(records) -> None:
+    """Give each record of a meeting that meeting's title and start (`meeting`), one query."""
+    records = list(records)
+    ids = {r.meeting_id for r in records if r.meeting_id}
+    meetings = Meeting.objects.in_bulk(ids) if ids else {}
+    for r in records:
+        r.meeting = meetings.get(r.meeting_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "reports"
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path(f"{C}exports/training.csv", views.TrainingCsvView.as_view(), name="training_csv"),
     path(f"{C}exports/topics.csv", views.TopicsCsvView.as_view(), name="topics_csv"),
     path("overview/", views.OverviewView.as_view(), name="overview"),
+    # The access record: read only (GET), by coordinators for their campus, site admins for all.
+    path(
+        f"{C}records/", record_views.CampusAccessRecordView.as_view(), name="campus_access_record"
+    ),
+    path("records/", record_views.AccessRecordView.as_view(), name="access_record"),
+    path(
+        "records/export.csv", record_views.AccessRecordCsvView.as_view(), name="access_record_csv"
+    ),
 ]

@@ -18,12 +18,25 @@ from django.views.generic import TemplateView
 
 from meetings.selectors import meetings_for, overdue_actions
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
+from members.models import AccessKind
+from members.records import SITE_ADMIN, record
 
 from . import charts, exports, selectors
 from .forms import ExportRangeForm
 
 
-def csv_response(text: str, filename: str) -> HttpResponse:
+def csv_response(text: str, filename: str, *, view=None) -> HttpResponse:
+    """The CSV as a download; with a campus page's `view`, the export goes in the access
+    record (who exported which file, whose name says its range, in which role)."""
+    if view is not None:
+        membership = view.membership
+        record(
+            kind=AccessKind.EXPORT,
+            user=view.request.user,
+            campus=view.campus,
+            detail=filename,
+            role=membership.role if membership else SITE_ADMIN,
+        )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -102,6 +115,7 @@ class MeetingAttendanceCsvView(CoordinatorRequiredMixin, View):
         return csv_response(
             exports.meeting_attendance_csv(meeting=meeting),
             f"attendance-{self.campus.slug}-{day.isoformat()}-{meeting.pk}.csv",
+            view=self,
         )
 
 
@@ -121,6 +135,7 @@ class AttendanceCsvView(CoordinatorRequiredMixin, View):
         return csv_response(
             exports.attendance_csv(campus=self.campus, start=start, end=end),
             f"attendance-{self.campus.slug}-{start}-to-{end}.csv",
+            view=self,
         )
 
 
@@ -128,7 +143,9 @@ class AttendanceCsvView(CoordinatorRequiredMixin, View):
 class TrainingCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return csv_response(
-            exports.training_csv(campus=self.campus), f"training-{self.campus.slug}.csv"
+            exports.training_csv(campus=self.campus),
+            f"training-{self.campus.slug}.csv",
+            view=self,
         )
 
 
@@ -136,5 +153,7 @@ class TrainingCsvView(CoordinatorRequiredMixin, View):
 class TopicsCsvView(CoordinatorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return csv_response(
-            exports.topics_csv(campus=self.campus), f"topics-{self.campus.slug}.csv"
+            exports.topics_csv(campus=self.campus),
+            f"topics-{self.campus.slug}.csv",
+            view=self,
         )

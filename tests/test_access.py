@@ -360,6 +360,11 @@ TABLE = [
         method="post",
         data=lambda w: {"email": w.peer.email},
     ),
+    # --- the access record: coordinators read their campus's, site admins everything and its
+    # export; no address changes it (tests/reports/test_access_record.py: a POST is a 405).
+    Row("reports:campus_access_record", COORDINATORS, campus_kwargs),
+    Row("reports:access_record", SITE_ADMINS),
+    Row("reports:access_record_csv", SITE_ADMINS),
 ]
 
 # allauth's own pages are tested by allauth; a few we rely on are checked here too.

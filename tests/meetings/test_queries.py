@@ -34,7 +34,7 @@ CALENDAR_QUERIES = 9
 HISTORY_QUERIES = 8
 AGENDA_QUERIES = 14
 SUGGESTIONS_QUERIES = 9
-MINUTES_QUERIES = 17
+MINUTES_QUERIES = 19  # with the read written to the access record and who read the notes
 FEED_QUERIES = 3
 
 

@@ -1,0 +1,84 @@
+"""Every read and every edit of a meeting's case-collaboration notes is in the access record;
+reading the minutes without the notes is not."""
+
+import pytest
+from django.urls import reverse
+
+from meetings import minutes, services
+from members.models import AccessRecord
+from tests.factories import give_second_factor
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "A student in residence felt isolated; we discussed referral options."
+
+
+@pytest.fixture
+def held(world, meeting, after_start):
+    services.record_presence(
+        meeting=meeting,
+        presences={meeting.attendances.get(user=world.peer).pk: "present"},
+        by=world.coordinator,
+    )
+    return meeting
+
+
+def _url(meeting):
+    return reverse("meetings:minutes", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk})
+
+
+def _reads():
+    return list(
+        AccessRecord.objects.filter(kind="case_notes_read")
+        .order_by("pk")
+        .values_list("actor_id", "campus_id", "meeting_id", "role")
+    )
+
+
+def test_case_notes_read_by_a_present_peer_is_recorded(client, world, held):
+    client.force_login(world.peer)
+    assert client.get(_url(held)).status_code == 200
+    assert _reads() == [(world.peer.pk, world.campus.pk, held.pk, "peer_supporter")]
+
+
+def test_case_notes_read_by_a_coordinator_is_recorded(client, world, held):
+    client.force_login(give_second_factor(world.coordinator))
+    client.get(_url(held))
+    assert _reads() == [(world.coordinator.pk, world.campus.pk, held.pk, "coordinator")]
+
+
+def test_site_admin_sees_no_notes_and_records_no_read(client, world, held):
+    client.force_login(give_second_factor(world.admin))
+    assert client.get(_url(held)).status_code == 200
+    assert _reads() == []
+
+
+def test_minutes_without_the_notes_record_no_read(client, world, held):
+    client.force_login(world.partner)  # not present: reads the minutes, never the notes
+    assert client.get(_url(held)).status_code == 200
+    assert _reads() == []
+
+
+def test_case_notes_edit_is_recorded(world, held):
+    minutes.save_case_notes(meeting=held, version=0, text=NOTES, by=world.coordinator)
+    assert list(
+        AccessRecord.objects.filter(kind="case_notes_edit").values_list(
+            "actor_id", "campus_id", "meeting_id", "role", "detail"
+        )
+    ) == [(world.coordinator.pk, world.campus.pk, held.pk, "coordinator", "")]
+
+
+def test_minutes_page_shows_coordinators_who_read_the_notes(client, world, held):
+    client.force_login(world.peer)
+    client.get(_url(held))
+    client.force_login(give_second_factor(world.coordinator))
+    html = client.get(_url(held)).content.decode()
+    section = html.split('id="reads-heading"')[1].split("</section>")[0]
+    assert f"{world.peer} (Peer supporter)" in section
+    assert f"{world.coordinator} (Coordinator)" in section
+    assert section.index(str(world.coordinator)) < section.index(str(world.peer))  # latest first
+
+
+def test_minutes_page_shows_peers_no_reads(client, world, held):
+    client.force_login(world.peer)
+    assert "Who read the case notes" not in client.get(_url(held)).content.decode()
