@@ -166,3 +166,14 @@ def test_csv_export_is_recorded_with_its_range(client, world):
         "coordinator",
         "attendance-riverside-2026-01-01-to-2026-03-31.csv",
     )
+
+
+def test_a_person_with_record_lines_is_erased_not_deleted(world):
+    """Deleting would have to change the lines that name them: refused cleanly (the site
+    admin's way is erasure, which keeps the lines pointing at the anonymised account)."""
+    from django.db.models import ProtectedError
+
+    record(kind=AccessKind.SIGN_IN, user=world.peer)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        world.peer.delete()
+    assert AccessRecord.objects.filter(actor=world.peer).count() == 1
