@@ -1,8 +1,7 @@
-from datetime import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from meetings.management.instant import add_at_argument, instant
 from meetings.retention import apply_retention
 
 
@@ -13,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--at", help="Decide as if it were this instant (ISO 8601).")
+        add_at_argument(parser)
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -21,16 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, at=None, dry_run=False, **options):
-        when = timezone.now()
-        if at:
-            try:
-                when = datetime.fromisoformat(at)
-            except ValueError as error:
-                raise CommandError(f"--at: {error}. Example: 2026-12-01T09:00:00-05:00") from error
-            if timezone.is_naive(when):
-                raise CommandError("--at needs a UTC offset, e.g. 2026-12-01T09:00:00-05:00")
-            if not 2000 <= when.year <= 2100:
-                raise CommandError("--at must be between the years 2000 and 2100.")
+        when = instant(at)
         decisions = apply_retention(now=when, dry_run=dry_run)
         verb = "would erase" if dry_run else "erased"
         self.stdout.write(f"Retention at {when.isoformat()}{' (dry run)' if dry_run else ''}:")

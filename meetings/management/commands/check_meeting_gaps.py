@@ -1,8 +1,6 @@
-from datetime import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from meetings.management.instant import add_at_argument, instant
 from meetings.reminders import check_meeting_gaps
 
 
@@ -13,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--at", help="Decide as if it were this instant (ISO 8601).")
+        add_at_argument(parser)
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -21,14 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, at=None, dry_run=False, **options):
-        when = timezone.now()
-        if at:
-            try:
-                when = datetime.fromisoformat(at)
-            except ValueError as error:
-                raise CommandError(f"--at: {error}. Example: 2026-12-01T09:00:00-05:00") from error
-            if timezone.is_naive(when):
-                raise CommandError("--at needs a UTC offset, e.g. 2026-12-01T09:00:00-05:00")
+        when = instant(at)
         decisions = check_meeting_gaps(at=when, dry_run=dry_run)
         self.stdout.write(f"Meeting gaps at {when.isoformat()}{' (dry run)' if dry_run else ''}:")
         for decision in decisions:
