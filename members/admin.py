@@ -58,6 +58,13 @@ class FactorResetAdmin(admin.ModelAdmin):
         return False
 
 
+def _https_by_default(db_field, **kwargs):
+    """An issuer typed without a scheme is an https address."""
+    if db_field.name == "server_url":
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
 class IdentityProviderForm(forms.ModelForm):
     """The client secret is never shown again once saved: left empty, the saved one is kept."""
 
@@ -70,6 +77,7 @@ class IdentityProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
+        formfield_callback = _https_by_default
         fields = [
             "name",
             "slug",
