@@ -33,7 +33,7 @@ from .models import (
     hash_token,
 )
 from .preferences import TOPICS
-from .records import record
+from .records import record, role_of
 from .validators import LINE_BREAKS
 
 User = get_user_model()
@@ -335,12 +335,21 @@ def mark_members_left(
                 }
             )
     today = timezone.localdate()
+    role = role_of(by, campus)
     for membership in locked:
+        before = f"{membership.role}/{membership.status}"
         membership.status = Membership.Status.LEFT
         membership.left_on = max(today, membership.joined_on)
         membership._history_user = by
         membership.full_clean()
         membership.save()
+        record(
+            kind=AccessKind.ROLE_CHANGE,
+            user=by,
+            campus=campus,
+            role=role,
+            detail=f"membership {membership.pk}: {before} → {membership.role}/left",
+        )
     return locked
 
 

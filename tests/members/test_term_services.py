@@ -192,3 +192,16 @@ def test_invite_many_greets_each_person_by_the_name_given(world):
     bodies = dict(OutboundEmail.objects.values_list("to", "body_text"))
     assert bodies["ama@example.edu"].startswith("Hello Ama Owusu,\n")
     assert bodies["ben@example.edu"].startswith("Hello,\n")
+
+
+def test_mark_members_left_is_in_the_access_record_as_one_change_each(world):
+    from members.models import AccessRecord
+
+    leaving = [MembershipFactory(campus=world.campus) for _ in range(2)]
+    services.mark_members_left(campus=world.campus, memberships=leaving, by=world.coordinator)
+    assert sorted(
+        AccessRecord.objects.filter(kind="role_change").values_list("actor", "role", "detail")
+    ) == sorted(
+        (world.coordinator.pk, "coordinator", f"membership {m.pk}: {m.role}/active → {m.role}/left")
+        for m in leaving
+    )
