@@ -213,6 +213,10 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="
 # only the enrolment pages until they have one. `make run`'s demo sets MFA_REQUIRED_ROLES=none.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "CoPractice"
+# A code read just before it changes is still accepted in the next 30-second step (RFC 6238
+# recommends one step of delay): a person typing at the turn is not refused. Each code is
+# accepted once.
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Passkeys need HTTPS, except on a local address (make run, tests).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING

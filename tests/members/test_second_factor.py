@@ -1,6 +1,8 @@
 """Second factors: who must set one up, what they reach until then, how they log in after,
 rate limits on codes, and a site admin's reset."""
 
+import time
+
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
@@ -86,6 +88,24 @@ def test_coordinator_with_app_gives_a_code_after_the_password(client, world):
     response = client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(TOTP_SECRET).now()})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.coordinator.pk)
+
+
+def test_code_read_just_before_it_changed_is_accepted_once(client, world):
+    """A person who reads the code at the end of its 30 seconds and types it in the next step
+    is let in; the same code is not accepted twice, and a code two steps old never."""
+    totp = pyotp.TOTP(TOTP_SECRET)
+    _password_login(client, world.coordinator)
+    stale = totp.at(time.time() - 60)
+    response = client.post(reverse("mfa_authenticate"), {"code": stale})
+    assert "Incorrect code." in response.content.decode()
+    previous = totp.at(time.time() - 30)
+    response = client.post(reverse("mfa_authenticate"), {"code": previous})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.coordinator.pk)
+    client.logout()
+    _password_login(client, world.coordinator)
+    response = client.post(reverse("mfa_authenticate"), {"code": previous})
+    assert "Incorrect code." in response.content.decode()
 
 
 def test_wrong_codes_are_rate_limited(client, world):
