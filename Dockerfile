@@ -13,8 +13,11 @@ RUN pip install .
 
 COPY . .
 # Static files are collected (hashed and compressed) at build time and served by whitenoise.
+# The translation catalogues are compiled here too (in Python, polib): they are not in git.
 RUN SECRET_KEY=collectstatic-only DEBUG=false SITE_URL=https://build.invalid \
     DEFAULT_FROM_EMAIL=build@build.invalid python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only DEBUG=false SITE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid python manage.py compile_catalogues \
     && useradd --create-home --uid 1000 copractice \
     && mkdir -p /app/var && chown copractice /app/var
 

@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench clean backup restore
+.PHONY: install catalogues messages run test lint format migrations-check bench clean backup restore
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,19 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet ".[dev]"
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed catalogues
+
+# The translations (locale/fr/LC_MESSAGES/django.po) compiled for Django, in Python: no GNU
+# gettext needed. Only a changed catalogue is written.
+catalogues: $(BIN)/.installed
+	@DEBUG=true $(MANAGE) compile_catalogues
+
+# After marking new strings: add them to the French catalogue (GNU gettext's xgettext needed:
+# apt-get install gettext), translate them there (locale/GLOSSARY.md), then `make install`.
+messages: $(BIN)/.installed
+	DEBUG=true $(MANAGE) makemessages --locale=fr --add-location=file --no-obsolete \
+		--ignore=build --ignore=tests --ignore=bench --ignore=var --ignore=docs --ignore=staticfiles
+	@DEBUG=true $(MANAGE) compile_catalogues
 
 # Local settings, written once: DEBUG on, a random SECRET_KEY of this clone's own, e-mail written
 # to var/mail/ (three slashes: relative to this folder). settings.py reads .env, so manage.py

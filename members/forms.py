@@ -98,6 +98,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = [
             "name",
+            "language",
             "wants_meeting_notices",
             "wants_meeting_reminders",
             "wants_presence_nudges",

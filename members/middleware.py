@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .language import language_of
 from .second_factor import SESSION_KEY, SITE_ADMIN, gained_role, has_second_factor, must_enrol
 
 # What a person who must still set up a second factor can reach: the enrolment pages, logging
@@ -73,3 +75,20 @@ class ProviderFormActionMiddleware:
             if origins:
                 response._csp_update = {"form-action": origins}
         return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads in their own language, whatever the browser asks for. (Placed
+    after AuthenticationMiddleware; LocaleMiddleware has chosen for everyone else.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = language_of(user)
+            if language != request.LANGUAGE_CODE:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -69,6 +69,15 @@ class User(AbstractUser):
         help_text="For coordinators: an e-mail the day after a meeting whose presence is not "
         "recorded.",
     )
+    # Pages, e-mails, reminders and calendar entries are in this language (set from the browser's
+    # at sign-up; the language switch and the profile change it).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Pages, e-mails and calendar entries come in this language."),
+    )
     # The campus the person last opened: after logging in, home sends them back to it.
     last_campus = models.ForeignKey(
         "Campus", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -82,6 +91,10 @@ class User(AbstractUser):
         ordering = ["name", "email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="user_language_known",
+            ),
         ]
 
     def __str__(self):

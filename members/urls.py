@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import language, views
 
 app_name = "members"
 
@@ -46,5 +46,6 @@ urlpatterns = [
     ),
     path("invitations/<token:token>/", views.invitation_accept, name="invitation_accept"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("language/", language.set_language, name="set_language"),
     path("stop-emails/<token:token>/", views.StopEmailsView.as_view(), name="stop_emails"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +33,7 @@ from .forms import (
     add_service_error,
     error_text,
 )
+from .language import remember_language
 from .models import Campus, Invitation
 
 
@@ -415,8 +417,9 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return context
 
     def form_valid(self, form):
-        messages.success(self.request, "Your profile is saved.")
-        return super().form_valid(form)
+        translation.activate(form.instance.language)
+        messages.success(self.request, _("Your profile is saved."))
+        return remember_language(super().form_valid(form), form.instance.language)
 
 
 class NoticeListView(CoordinatorRequiredMixin, ListView):

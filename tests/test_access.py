@@ -201,6 +201,13 @@ TABLE = [
         invitation_token_kwargs,
     ),
     Row("members:profile", LOGGED_IN),
+    # The language switch: anyone, signed in or not, back to the page it was pressed on.
+    Row(
+        "members:set_language",
+        expect(peer=302, partner=302, coordinator=302, other=302, admin=302),
+        method="post",
+        data=lambda w: {"language": "fr", "next": "/accounts/login/"},
+    ),
     Row("members:stop_emails", PUBLIC, stop_emails_kwargs),
     # --- training ---
     Row("training:topic_list", LOGGED_IN),

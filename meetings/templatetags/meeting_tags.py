@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -14,15 +15,16 @@ register = template.Library()
 @register.simple_tag
 def meeting_when(meeting, campus):
     """When the meeting is, in the campus's time zone, with the zone named:
-    `<time datetime="2027-01-14T22:00:00+00:00">Thu 14 Jan 2027, 17:00\N{EN DASH}18:30 EST</time>
+    `<time datetime="2027-01-14T22:00:00+00:00">Thu 14 Jan 2027, 17:00\N{EN DASH}18:30 EST</time> (in French
+    `jeu. 14 janv. 2027, 17 h 00\N{EN DASH}18 h 30 EST`)
     <span class="meeting-tz">(America/Toronto)</span>`."""
     zone = campus.tz
     starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
     return format_html(
         '<time datetime="{}">{}\N{EN DASH}{} {}</time> <span class="meeting-tz">({})</span>',
         meeting.starts_at.astimezone(dt.UTC).isoformat(),
-        date_format(starts, "D j M Y, H:i"),
-        date_format(ends, "H:i"),
+        date_format(starts, f"{get_format('SHORT_DATE_FORMAT')}, {get_format('TIME_FORMAT')}"),
+        date_format(ends, get_format("TIME_FORMAT")),
         date_format(starts, "T"),
         campus.time_zone,
     )
@@ -53,6 +55,6 @@ def meeting_short_when(meeting, campus):
     return format_html(
         '<time datetime="{}">{}\N{EN DASH}{}</time>',
         meeting.starts_at.astimezone(dt.UTC).isoformat(),
-        date_format(starts, "D j, H:i"),
-        date_format(ends, "H:i"),
+        date_format(starts, f"D j, {get_format('TIME_FORMAT')}"),
+        date_format(ends, get_format("TIME_FORMAT")),
     )

@@ -51,7 +51,7 @@ def test_coordinator_sets_retention_and_sees_erased_notes(login, world, live_ser
     page.goto(f"{live_server.url}/c/riverside/meetings/{meeting.pk}/minutes/")
     note = page.locator(".case-notes .erased-note").first
     expect(note).to_have_text(
-        f"Case notes erased on {today.day} {today:%B %Y} under the campus's retention setting."
+        f"Case notes erased on {today.day} {today:%b %Y} under the campus's retention setting."
     )
     expect(page.get_by_text(NOTES)).to_have_count(0)
     assert_accessible(page)

@@ -152,7 +152,7 @@ def test_erased_notes_show_that_they_existed(client, world, meetings):
     client.force_login(world.coordinator)
     url = reverse("meetings:minutes", kwargs={"campus": "riverside", "pk": old.pk})
     page = client.get(url).content.decode()
-    assert "Case notes erased on 27 November 2026 under the campus's retention setting." in page
+    assert "Case notes erased on 27 Nov 2026 under the campus's retention setting." in page
     assert NOTES not in page
 
 
