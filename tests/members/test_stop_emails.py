@@ -147,6 +147,7 @@ def test_profile_turns_each_kind_back_on(world, client):
         "/profile/",
         {
             "name": world.peer.name,
+            "language": "en",
             "wants_meeting_notices": "on",
             "wants_meeting_reminders": "on",
         },
