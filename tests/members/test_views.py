@@ -408,7 +408,7 @@ def test_campus_pages_show_the_campus_clock_and_nothing_leaks(coordinator_client
     late = dt.datetime(2026, 12, 15, 4, 30, tzinfo=dt.UTC)  # 23:30 on the 14th in Toronto
     OutboundEmail.objects.filter(pk=notice.pk).update(created_at=late)
     html = coordinator_client.get("/c/riverside/notices/").content.decode()
-    assert "14 Dec 2026 23:30 EST" in html
+    assert "14 Dec 2026, 23:30 EST" in html
     assert timezone.get_current_timezone_name() == "UTC"
     html = coordinator_client.get(f"/catalogue/{TopicFactory().pk}/").content.decode()
     assert "EST" not in html
