@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_single_line
@@ -123,7 +124,16 @@ def validate_time_zone(value):
         )
 
 
-TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(KNOWN_TIME_ZONES)]
+def _time_zone_label(tz: str) -> str:
+    """A zone as the menu shows it: in English with spaces ("America/Port of Spain"); in other
+    languages as its IANA identifier, which names the zone in no language in particular
+    (Port of Spain is Port-d'Espagne in French)."""
+    if (get_language() or "en").startswith("en"):
+        return tz.replace("_", " ")
+    return tz
+
+
+TIME_ZONE_CHOICES = [(tz, lazy(_time_zone_label, str)(tz)) for tz in sorted(KNOWN_TIME_ZONES)]
 
 
 # What a campus's coordinators may change themselves (its name and institution are the site
