@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -188,18 +189,22 @@ class PageForm(forms.Form):
 MAX_LIST_BYTES = 200_000
 
 
+def _people_help() -> str:
+    # Help text is shown as HTML: the angle brackets are written as entities, outside the
+    # translated sentence.
+    return _(
+        "One person a line: “%(named)s”, “%(plain)s” or the address alone. A role may follow "
+        "a comma (coordinator, peer supporter, partner representative)."
+    ) % {"named": "Ama Owusu &lt;ama@example.edu&gt;", "plain": "ama@example.edu, Ama Owusu"}
+
+
 class InviteManyForm(forms.Form):
     people = forms.CharField(
         label=_("Addresses"),
         required=False,
         max_length=MAX_LIST_BYTES,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text=_(
-            # Help text is shown as HTML: the angle brackets are written as entities.
-            "One person a line: “Ama Owusu &lt;ama@example.edu&gt;”, “ama@example.edu, Ama Owusu” "
-            "or the address alone. A role may follow a comma (coordinator, peer supporter, "
-            "partner representative)."
-        ),
+        help_text=lazy(_people_help, str)(),
     )
     csv_file = forms.FileField(
         label=_("Or a CSV file"),
