@@ -35,9 +35,7 @@ def test_an_invitation_in_french_is_written_in_french_by_a_coordinator_reading_e
     invitation = Invitation.objects.get(email="ama@example.edu")
     assert invitation.language == "fr"
     email = OutboundEmail.objects.get(to="ama@example.edu")
-    assert email.subject == (
-        "[CoPractice] Vous êtes invité à la communauté de pratique de Riverside"
-    )
+    assert email.subject == ("[CoPractice] Invitation à la communauté de pratique de Riverside")
     assert email.body_text.startswith("Bonjour Ama,\n")
     assert "vous invite à vous joindre à la communauté de pratique de Riverside" in (
         email.body_text
@@ -100,7 +98,7 @@ def test_a_resent_invitation_keeps_its_language(coordinator_client, world):
         f"/c/riverside/invitations/{invitation.pk}/resend/", HTTP_ACCEPT_LANGUAGE="en"
     )
     email = OutboundEmail.objects.get(to=invitation.email)
-    assert email.subject.startswith("[CoPractice] Vous êtes invité")
+    assert email.subject.startswith("[CoPractice] Invitation à la communauté")
 
 
 def test_someone_with_an_account_is_told_in_their_own_language(coordinator_client, world):
@@ -141,7 +139,7 @@ def test_a_list_gives_each_person_their_language(coordinator_client, world):
         "cara@example.edu": "partner_representative",
     }
     subjects = dict(OutboundEmail.objects.values_list("to", "subject"))
-    assert subjects["ama@example.edu"].startswith("[CoPractice] Vous êtes invité")
+    assert subjects["ama@example.edu"].startswith("[CoPractice] Invitation à la communauté")
     assert subjects["ben@example.edu"].startswith("[CoPractice] You are invited")
 
 
