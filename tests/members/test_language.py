@@ -143,6 +143,23 @@ def test_a_list_gives_each_person_their_language(coordinator_client, world):
     assert subjects["ben@example.edu"].startswith("[CoPractice] You are invited")
 
 
+def test_a_list_written_in_french_is_read(coordinator_client, world):
+    response = coordinator_client.post(
+        "/c/riverside/members/invite/many/",
+        {
+            "people": "courriel;nom;rôle;langue\n"
+            "ama@example.edu;Ama Owusu;pair aidant;français\n"
+            "ben@example.edu;Ben Tremblay;partenaire;anglais\n",
+            "role": "peer_supporter",
+        },
+    )
+    assert response.status_code == 302
+    assert sorted(Invitation.objects.values_list("email", "name", "role", "language")) == [
+        ("ama@example.edu", "Ama Owusu", "peer_supporter", "fr"),
+        ("ben@example.edu", "Ben Tremblay", "partner_representative", "en"),
+    ]
+
+
 def test_a_list_with_an_unknown_language_says_which_row(coordinator_client, world):
     response = coordinator_client.post(
         "/c/riverside/members/invite/many/",
