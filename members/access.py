@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .middleware import enrolment_redirect
 from .second_factor import COORDINATOR, gained_role
@@ -63,7 +64,7 @@ class CoordinatorRequiredMixin(CampusMixin):
 
     def check_role(self):
         if not self.is_coordinator:
-            raise PermissionDenied("Only this campus's coordinators can do that.")
+            raise PermissionDenied(_("Only this campus's coordinators can do that."))
 
 
 class MemberRequiredMixin(CampusMixin):
@@ -71,4 +72,4 @@ class MemberRequiredMixin(CampusMixin):
 
     def check_role(self):
         if self.membership is None:
-            raise PermissionDenied("Only members of this campus can do that.")
+            raise PermissionDenied(_("Only members of this campus can do that."))

@@ -3,8 +3,10 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from outbox.services import queue_message
@@ -42,17 +44,26 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Account e-mails (password reset, address confirmation) go through the outbox too, so
         an SMTP failure delays them but loses none. They carry secret links: erased once sent."""
+        from .language import language_of
+
         request = allauth_context.request
-        message = self.render_mail(
-            template_prefix,
-            email,
-            {
-                "request": request,
-                "email": email,
-                "current_site": get_current_site(request),
-                **context,
-            },
+        # In the recipient's language: the account's owner, whoever asked (a reset asked for
+        # from a browser in another language, an address added by its owner).
+        recipient = (
+            context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
         )
+        language = language_of(recipient) if recipient else translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    "current_site": get_current_site(request),
+                    **context,
+                },
+            )
         html = next(
             (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
         )

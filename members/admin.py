@@ -21,9 +21,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "name", "is_superuser", "is_active", "last_login"]
     search_fields = ["email", "name"]
     fieldsets = [
-        (None, {"fields": ["email", "name", "password"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (None, {"fields": ["email", "name", "language", "password"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})

@@ -1,11 +1,14 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
 )
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -37,8 +40,15 @@ def error_text(error: ValidationError | forms.BaseForm) -> str:
     return " ".join(error.messages)
 
 
+def current_language() -> str:
+    """The language being read now, as one of the site's languages (for a form's initial)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address", validators=[validate_single_line])
+    email = forms.EmailField(label=_("E-mail address"), validators=[validate_single_line])
     name = forms.CharField(
         label=_("Name"),
         required=False,
@@ -47,8 +57,18 @@ class InviteForm(forms.Form):
         help_text=_("Optional: greets them in the e-mail; they can change it when they join."),
     )
     role = forms.ChoiceField(
-        choices=Membership.Role.choices, initial=Membership.Role.PEER_SUPPORTER
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.PEER_SUPPORTER
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The e-mail is written in this language; they can change it once they join."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = current_language()
 
 
 class MembershipForm(forms.ModelForm):
@@ -56,35 +76,40 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         fields = ["role", "status"]
         help_texts = {
-            "status": "On leave: still a member, not expected at meetings. "
-            "Left: the record stays, they no longer see the campus."
+            "status": _(
+                "On leave: still a member, not expected at meetings. "
+                "Left: the record stays, they no longer see the campus."
+            )
         }
 
 
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=150,
         validators=[validate_single_line],
-        help_text="The name colleagues know you by.",
+        help_text=_("The name colleagues know you by."),
     )
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email, **kwargs):
         self.email = email
         super().__init__(*args, **kwargs)
+        # The validators' rules, in the language of this request (not the one at import).
+        self.fields["password1"].help_text = password_validators_help_text_html()
 
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif p1:
             try:
                 validate_password(p1, User(email=self.email, name=data.get("name", "")))
@@ -103,6 +128,14 @@ class ProfileForm(forms.ModelForm):
             "wants_meeting_reminders",
             "wants_presence_nudges",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (a form from before the field existed), the language stays as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
 
 class CampusSettingsForm(forms.ModelForm):
@@ -156,25 +189,29 @@ class PageForm(forms.Form):
 MAX_LIST_BYTES = 200_000
 
 
+def _people_help() -> str:
+    # Help text is shown as HTML: the angle brackets are written as entities, outside the
+    # translated sentence.
+    return _(
+        "One person a line: “%(named)s”, “%(plain)s” or the address alone. A role may follow "
+        "a comma (coordinator, peer supporter, partner representative)."
+    ) % {"named": "Ama Owusu &lt;ama@example.edu&gt;", "plain": "ama@example.edu, Ama Owusu"}
+
+
 class InviteManyForm(forms.Form):
     people = forms.CharField(
         label=_("Addresses"),
         required=False,
         max_length=MAX_LIST_BYTES,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text=_(
-            # Help text is shown as HTML: the angle brackets are written as entities.
-            "One person a line: “Ama Owusu &lt;ama@example.edu&gt;”, “ama@example.edu, Ama Owusu” "
-            "or the address alone. A role may follow a comma (coordinator, peer supporter, "
-            "partner representative)."
-        ),
+        help_text=lazy(_people_help, str)(),
     )
     csv_file = forms.FileField(
         label=_("Or a CSV file"),
         required=False,
         help_text=_(
-            "Columns email, name and role, with a header row; UTF-8 (“CSV UTF-8” in a "
-            "spreadsheet); at most 200 KB."
+            "Columns email, name, role and language (en or fr), with a header row; UTF-8 "
+            "(“CSV UTF-8” in a spreadsheet); at most 200 KB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
     )
@@ -183,7 +220,17 @@ class InviteManyForm(forms.Form):
         choices=Membership.Role.choices,
         initial=Membership.Role.PEER_SUPPORTER,
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitations"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("For rows without a language column (en or fr)."),
+    )
     skip_bad = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = current_language()
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,6 @@
 """Reading a list of people to invite: lines pasted from an e-mail client or a spreadsheet, or
-a CSV file (e-mail, name, role) — one row per person, numbered as the person sees them."""
+a CSV file (e-mail, name, role, language) — one row per person, numbered as the person sees
+them."""
 
 import csv
 import re
@@ -18,11 +19,50 @@ ROLE_WORDS = {
     "partner representative": Membership.Role.PARTNER_REPRESENTATIVE,
     "partner_representative": Membership.Role.PARTNER_REPRESENTATIVE,
     "partner": Membership.Role.PARTNER_REPRESENTATIVE,
+    # As a French list writes them (locale/GLOSSARY.md).
+    "responsable": Membership.Role.COORDINATOR,
+    "pair aidant": Membership.Role.PEER_SUPPORTER,
+    "pairs aidants": Membership.Role.PEER_SUPPORTER,
+    "paire aidante": Membership.Role.PEER_SUPPORTER,
+    "pair aidante": Membership.Role.PEER_SUPPORTER,
+    "partenaire": Membership.Role.PARTNER_REPRESENTATIVE,
+}
+# What the optional language column may hold: a language code, or its name.
+LANGUAGE_WORDS = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "fr": "fr",
+    "fr-ca": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
 }
 # Roles an invitation can never give: site admins are made by site admins, not by inviting.
-ADMIN_WORDS = {"admin", "site admin", "site_admin", "administrator", "superuser"}
+ADMIN_WORDS = {
+    "admin",
+    "site admin",
+    "site_admin",
+    "administrator",
+    "superuser",
+    "gestionnaire du site",
+    "administrateur",
+    "administratrice",
+}
 
-HEADER_EMAIL = {"email", "e-mail", "e-mail address", "email address", "address"}
+HEADER_EMAIL = {
+    "email",
+    "e-mail",
+    "e-mail address",
+    "email address",
+    "address",
+    "courriel",
+    "adresse courriel",
+    "adresse",
+}
+HEADER_NAME = {"name", "nom"}
+HEADER_ROLE = {"role", "rôle"}
+HEADER_LANGUAGE = {"language", "langue"}
 # "Ama Owusu <ama@x.ca>", optionally followed by ", role".
 ANGLE_ADDRESS = re.compile(
     r"^\s*\"?(?P<name>[^<>\"]*?)\"?\s*<(?P<email>[^<>]*)>\s*(?:[,;\t]\s*(?P<rest>.*))?$"
@@ -37,6 +77,7 @@ class InviteRow:
     email: str
     name: str = ""
     role: str = ""
+    language: str = ""  # as written in a CSV's language column (may be empty)
     problem: str = ""  # why this row cannot be invited; empty when it can
 
     @property
@@ -83,8 +124,9 @@ def _from_csv(lines: list[str]) -> list[InviteRow]:
     reader = csv.reader(lines, delimiter=_delimiter(lines[0]))
     header = [cell.strip().lower() for cell in next(reader)]
     email_at = next(i for i, cell in enumerate(header) if cell in HEADER_EMAIL)
-    name_at = header.index("name") if "name" in header else None
-    role_at = header.index("role") if "role" in header else None
+    name_at = next((i for i, cell in enumerate(header) if cell in HEADER_NAME), None)
+    role_at = next((i for i, cell in enumerate(header) if cell in HEADER_ROLE), None)
+    language_at = next((i for i, cell in enumerate(header) if cell in HEADER_LANGUAGE), None)
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -93,7 +135,9 @@ def _from_csv(lines: list[str]) -> list[InviteRow]:
         def cell(at, cells=cells):
             return cells[at].strip() if at is not None and at < len(cells) else ""
 
-        rows.append(InviteRow(number, cell(email_at), cell(name_at), cell(role_at)))
+        rows.append(
+            InviteRow(number, cell(email_at), cell(name_at), cell(role_at), cell(language_at))
+        )
     return rows
 
 
@@ -121,6 +165,11 @@ def decode_upload(data: bytes) -> str:
         raise ValueError(
             _("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.")
         ) from error
+
+
+def language_for(written: str) -> str:
+    """The language code a row's language column asks for ("" when empty or unknown)."""
+    return LANGUAGE_WORDS.get(written.strip().lower(), "")
 
 
 def role_for(written: str, default: str) -> tuple[str, str]:

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,7 +25,7 @@ class UserManager(BaseUserManager):
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
-            raise ValueError("An e-mail address is required.")
+            raise ValueError(_("An e-mail address is required."))
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -46,28 +48,32 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(
+        _("name"),
         max_length=150,
         validators=[validate_single_line],
-        help_text="The name colleagues know you by.",
+        help_text=_("The name colleagues know you by."),
     )
     wants_meeting_notices = models.BooleanField(
-        "e-mail me when a meeting is scheduled, changed or cancelled",
+        _("e-mail me when a meeting is scheduled, changed or cancelled"),
         default=True,
-        help_text="With a calendar entry and one-click answers. Turned off, you still see "
-        "every meeting here and in your calendar feed.",
+        help_text=_(
+            "With a calendar entry and one-click answers. Turned off, you still see "
+            "every meeting here and in your calendar feed."
+        ),
     )
     wants_meeting_reminders = models.BooleanField(
-        "remind me before meetings",
+        _("remind me before meetings"),
         default=True,
-        help_text="An e-mail shortly before each meeting you have not declined.",
+        help_text=_("An e-mail shortly before each meeting you have not declined."),
     )
     wants_presence_nudges = models.BooleanField(
-        "remind me to record presence",
+        _("remind me to record presence"),
         default=True,
-        help_text="For coordinators: an e-mail the day after a meeting whose presence is not "
-        "recorded.",
+        help_text=_(
+            "For coordinators: an e-mail the day after a meeting whose presence is not recorded."
+        ),
     )
     # Pages, e-mails, reminders and calendar entries are in this language (set from the browser's
     # at sign-up; the language switch and the profile change it).
@@ -113,10 +119,21 @@ KNOWN_TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
 def validate_time_zone(value):
     if value not in KNOWN_TIME_ZONES:
-        raise ValidationError(f"“{value}” is not a known time zone (e.g. America/Toronto).")
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (e.g. America/Toronto).") % {"value": value}
+        )
 
 
-TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(KNOWN_TIME_ZONES)]
+def _time_zone_label(tz: str) -> str:
+    """A zone as the menu shows it: in English with spaces ("America/Port of Spain"); in other
+    languages as its IANA identifier, which names the zone in no language in particular
+    (Port of Spain is Port-d'Espagne in French)."""
+    if (get_language() or "en").startswith("en"):
+        return tz.replace("_", " ")
+    return tz
+
+
+TIME_ZONE_CHOICES = [(tz, lazy(_time_zone_label, str)(tz)) for tz in sorted(KNOWN_TIME_ZONES)]
 
 
 # What a campus's coordinators may change themselves (its name and institution are the site
@@ -157,11 +174,13 @@ class IdentityProvider(models.Model):
     e-mail address is at one of the domains it vouches for."""
 
     name = models.CharField(
+        _("name"),
         max_length=100,
         validators=[validate_single_line],
         help_text=_("Shown on the login page: “Sign in with <name>”."),
     )
     slug = models.SlugField(
+        _("slug"),
         max_length=40,
         unique=True,
         help_text=_(
@@ -170,32 +189,36 @@ class IdentityProvider(models.Model):
         ),
     )
     server_url = models.URLField(
-        "issuer URL",
+        _("issuer URL"),
         max_length=300,
         help_text=_(
             "The issuer; its discovery document is at <issuer>/.well-known/openid-configuration."
         ),
     )
-    client_id = models.CharField(max_length=200, validators=[validate_single_line])
-    client_secret = models.CharField(max_length=500, validators=[validate_single_line])
+    client_id = models.CharField(_("client ID"), max_length=200, validators=[validate_single_line])
+    client_secret = models.CharField(
+        _("client secret"), max_length=500, validators=[validate_single_line]
+    )
     domains = models.CharField(
-        "e-mail domains",
+        _("e-mail domains"),
         max_length=500,
         validators=[validate_domain_list],
         help_text=_("The domains it vouches for, separated by spaces, e.g. uni.example.ca."),
     )
     counts_as_mfa = models.BooleanField(
-        "counts as a second factor",
+        _("counts as a second factor"),
         default=False,
         help_text=_(
             "Only if the provider itself always asks for a second factor: then coordinators "
             "who sign in through it need not set one up here."
         ),
     )
-    is_active = models.BooleanField("active", default=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
 
     def __str__(self):
         return self.name
@@ -226,62 +249,71 @@ class IdentityProvider(models.Model):
 class Campus(models.Model):
     """One campus's community of practice."""
 
-    name = models.CharField(max_length=200, validators=[validate_single_line])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
+        _("slug"),
         max_length=60,
         unique=True,
         # No angle brackets: the admin shows help text as HTML, where "<slug>" would vanish.
-        help_text="Used in the campus's addresses: a slug “riverside” gives /c/riverside/.",
+        help_text=_("Used in the campus's addresses: a slug “riverside” gives /c/riverside/."),
     )
-    institution = models.CharField(max_length=200, validators=[validate_single_line])
+    institution = models.CharField(
+        _("institution"), max_length=200, validators=[validate_single_line]
+    )
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         choices=TIME_ZONE_CHOICES,
         validators=[validate_time_zone],
-        help_text="Meeting times are entered and shown in this time zone.",
+        help_text=_("Meeting times are entered and shown in this time zone."),
     )
     partner_organisation = models.CharField(
+        _("partner organisation"),
         max_length=200,
         blank=True,
         validators=[validate_single_line],
-        help_text="The supporting community partner, if any.",
+        help_text=_("The supporting community partner, if any."),
     )
     reminder_hours_before = models.PositiveSmallIntegerField(
-        "reminder before a meeting (hours)",
+        _("reminder before a meeting (hours)"),
         default=48,
         validators=[MaxValueValidator(24 * 14)],
-        help_text="Attendees who have not declined are reminded this long before. 0 turns it off.",
+        help_text=_(
+            "Attendees who have not declined are reminded this long before. 0 turns it off."
+        ),
     )
     partner_initial_meetings = models.PositiveSmallIntegerField(
-        "initial meetings with the partner",
+        _("initial meetings with the partner"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
-        help_text="A partner representative should attend or facilitate this many first meetings.",
+        help_text=_(
+            "A partner representative should attend or facilitate this many first meetings."
+        ),
     )
     attendance_window = models.PositiveSmallIntegerField(
-        "attendance: out of the last … meetings",
+        _("attendance: out of the last … meetings"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
     attendance_max_missed = models.PositiveSmallIntegerField(
-        "attendance: highlight members who missed …",
+        _("attendance: highlight members who missed …"),
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(24)],
-        help_text="Members who missed this many of the last meetings are highlighted.",
+        help_text=_("Members who missed this many of the last meetings are highlighted."),
     )
     check_in_grace_minutes = models.PositiveSmallIntegerField(
-        "check-in: late after (minutes)",
+        _("check-in: late after (minutes)"),
         default=10,
         validators=[MaxValueValidator(240)],
-        help_text="People who check in later than this after the start are recorded late.",
+        help_text=_("People who check in later than this after the start are recorded late."),
     )
     check_in_opens_minutes_before = models.PositiveSmallIntegerField(
-        "check-in: opens before the start (minutes)",
+        _("check-in: opens before the start (minutes)"),
         default=15,
         validators=[MaxValueValidator(240)],
     )
     check_in_closes_minutes_after = models.PositiveSmallIntegerField(
-        "check-in: closes after the end (minutes)",
+        _("check-in: closes after the end (minutes)"),
         default=30,
         validators=[MaxValueValidator(240)],
     )
@@ -318,6 +350,7 @@ class Campus(models.Model):
     )
     identity_provider = models.ForeignKey(
         IdentityProvider,
+        verbose_name=_("identity provider"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -325,7 +358,7 @@ class Campus(models.Model):
         help_text=_("The campus's own identity provider, if it has one."),
     )
     provider_sign_in_only = models.BooleanField(
-        "members sign in with the campus provider only",
+        _("members sign in with the campus provider only"),
         default=False,
         help_text=_(
             "Members cannot log in with a password (site admins still can, with their second "
@@ -338,7 +371,8 @@ class Campus(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "campuses"
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
         constraints = [
             models.UniqueConstraint(fields=["institution", "name"], name="campus_name_unique"),
             models.CheckConstraint(
@@ -384,7 +418,7 @@ class Campus(models.Model):
         ):
             raise ValidationError(
                 {
-                    "attendance_max_missed": (
+                    "attendance_max_missed": _(
                         "This cannot be more than the number of meetings looked at."
                     )
                 }
@@ -392,15 +426,15 @@ class Campus(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    PEER_SUPPORTER = "peer_supporter", "Peer supporter"
-    PARTNER_REPRESENTATIVE = "partner_representative", "Partner representative"
+    COORDINATOR = "coordinator", _("Coordinator")
+    PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
+    PARTNER_REPRESENTATIVE = "partner_representative", _("Partner representative")
 
 
 class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    ON_LEAVE = "on_leave", "On leave"
-    LEFT = "left", "Left"
+    ACTIVE = "active", pgettext_lazy("membership status", "Active")
+    ON_LEAVE = "on_leave", _("On leave")
+    LEFT = "left", pgettext_lazy("membership status", "Left")
 
 
 class Membership(models.Model):
@@ -413,10 +447,12 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=32, choices=Role.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    joined_on = models.DateField(default=timezone.localdate)
-    left_on = models.DateField(null=True, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -442,6 +478,8 @@ class Membership(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["campus", "status", "role"])]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.campus}"
@@ -459,14 +497,24 @@ class Invitation(models.Model):
     """An e-mailed invitation to join a campus with a role. Only the token's hash is stored."""
 
     campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("e-mail address", validators=[validate_single_line])
+    email = models.EmailField(_("e-mail address"), validators=[validate_single_line])
     name = models.CharField(
+        _("name"),
         max_length=150,
         blank=True,
         validators=[validate_single_line],
-        help_text="The name given when inviting, offered when they join.",
+        help_text=_("The name given when inviting, offered when they join."),
     )
-    role = models.CharField(max_length=32, choices=Membership.Role.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Membership.Role.choices)
+    # The invitation e-mail (and its re-sends) are written in this language; the person has no
+    # account yet to hold one.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The invitation e-mail is written in this language."),
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -493,7 +541,13 @@ class Invitation(models.Model):
                 condition=Q(role__in=MembershipRole.values),
                 name="invitation_role_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="invitation_language_known",
+            ),
         ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self):
         return f"{self.email} → {self.campus} ({self.get_role_display()})"

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outbox.mail import absolute_url
 
@@ -24,10 +26,15 @@ class Topic:
 
 TOPICS = {
     "meeting_notices": Topic(
-        "wants_meeting_notices", "when a meeting is scheduled, changed or cancelled"
+        "wants_meeting_notices",
+        gettext_lazy("when a meeting is scheduled, changed or cancelled"),
     ),
-    "meeting_reminders": Topic("wants_meeting_reminders", "reminding you of meetings"),
-    "presence_nudges": Topic("wants_presence_nudges", "reminding you to record presence"),
+    "meeting_reminders": Topic(
+        "wants_meeting_reminders", gettext_lazy("reminding you of meetings")
+    ),
+    "presence_nudges": Topic(
+        "wants_presence_nudges", gettext_lazy("reminding you to record presence")
+    ),
 }
 
 
@@ -47,8 +54,10 @@ def read_stop_token(token: str) -> tuple[int, str]:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         raise StopLinkError(
-            "This link is not valid. Use it exactly as it arrived, or change your e-mail "
-            "settings on your profile."
+            _(
+                "This link is not valid. Use it exactly as it arrived, or change your e-mail "
+                "settings on your profile."
+            )
         ) from None
     if (
         not isinstance(data, dict)
@@ -56,7 +65,7 @@ def read_stop_token(token: str) -> tuple[int, str]:
         or not isinstance(data.get("u"), int)
     ):
         raise StopLinkError(
-            "This link is not valid any more. Change your e-mail settings on your profile."
+            _("This link is not valid any more. Change your e-mail settings on your profile.")
         )
     return data["u"], data["t"]
 

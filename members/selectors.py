@@ -1,6 +1,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import AccessKind, AccessRecord, Campus, Invitation, Membership, User
 
@@ -41,7 +42,7 @@ def campus_and_membership(user, slug: str) -> tuple[Campus, Membership | None]:
         return membership.campus, membership
     if user.is_superuser:
         return get_object_or_404(Campus, slug=slug), None
-    raise Http404("No such campus.")
+    raise Http404(_("No such campus."))
 
 
 def campus_members(*, campus) -> QuerySet[Membership]:

@@ -13,7 +13,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +22,8 @@ from django.utils.translation import ngettext
 from outbox.mail import absolute_url
 from outbox.services import queue_email
 
-from .invite_lists import InviteRow, role_for
+from .invite_lists import InviteRow, language_for, role_for
+from .language import LANGUAGE_CODES, language_of
 from .models import (
     CAMPUS_SETTINGS,
     AccessKind,
@@ -56,23 +58,40 @@ def _check_not_member(*, campus: Campus, email: str) -> None:
     if membership.status == Membership.Status.LEFT:
         raise ValidationError(
             {
-                "email": f"{email} left {campus} on {membership.left_on:%-d %B %Y}. "
-                "To bring them back, set their status to active on the members page."
+                "email": _(
+                    "%(email)s left %(campus)s on %(date)s. To bring them back, set their "
+                    "status to active on the members page."
+                )
+                % {
+                    "email": email,
+                    "campus": campus,
+                    "date": date_format(membership.left_on, "DATE_FORMAT"),
+                }
             }
         )
-    raise ValidationError({"email": f"{email} is already a member of {campus}."})
+    raise ValidationError(
+        {
+            "email": _("%(email)s is already a member of %(campus)s.")
+            % {"email": email, "campus": campus}
+        }
+    )
 
 
 @transaction.atomic
 def invite_member(
-    *, campus: Campus, email: str, role: str, by: User, name: str = ""
+    *, campus: Campus, email: str, role: str, by: User, name: str = "", language: str = ""
 ) -> InviteResult:
-    """Invite someone by e-mail. Someone who already has an account is added at once."""
+    """Invite someone by e-mail, in `language` (the invitation e-mail's; by default the
+    language being read now). Someone who already has an account is added at once (and written
+    to in their own language)."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError(
-            {"role": "Choose coordinator, peer supporter or partner representative."}
+            {"role": _("Choose coordinator, peer supporter or partner representative.")}
         )
+    if language and not _known_language(language):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    language = _known_language(language or translation.get_language()) or settings.LANGUAGE_CODE
     _check_not_member(campus=campus, email=email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
@@ -92,8 +111,11 @@ def invite_member(
     ).exists():
         raise ValidationError(
             {
-                "email": f"{email} has already been invited. "
-                "Re-send the invitation from the list below."
+                "email": _(
+                    "%(email)s has already been invited. Re-send the invitation from the list "
+                    "below."
+                )
+                % {"email": email}
             }
         )
     token = secrets.token_urlsafe(32)
@@ -103,6 +125,7 @@ def invite_member(
         email=email,
         name=name.strip(),
         role=role,
+        language=language,
         token_hash=hash_token(token),
         invited_by=by,
         sent_at=now,
@@ -198,7 +221,7 @@ def check_invite_rows(*, campus: Campus, rows: list[InviteRow], default_role: st
             if status == Membership.Status.LEFT:
                 row.problem = _(
                     "%(email)s left on %(date)s: set them active again on the members page."
-                ) % {"email": row.email, "date": f"{left_on:%-d %B %Y}"}
+                ) % {"email": row.email, "date": date_format(left_on, "DATE_FORMAT")}
             else:
                 row.problem = _("%(email)s is already a member.") % {"email": row.email}
         elif row.email in invited:
@@ -211,8 +234,13 @@ def check_invite_rows(*, campus: Campus, rows: list[InviteRow], default_role: st
             row.problem = _("The name is longer than 150 characters.")
         elif not LINE_BREAKS.isdisjoint(row.name):
             row.problem = _("The name spans more than one line.")
+        elif row.language and not language_for(row.language):
+            row.problem = _("Unknown language “%(language)s”: use en or fr.") % {
+                "language": row.language.strip()[:20]
+            }
         else:
             row.role = role
+            row.language = language_for(row.language)
         first_line.setdefault(row.email, row.line)
 
 
@@ -224,6 +252,7 @@ def invite_many(
     default_role: str,
     by: User,
     skip_bad: bool = False,
+    default_language: str = "",
 ) -> BatchResult:
     """Invite a list of people, all or nothing: every row is checked first; if any cannot be
     invited, nobody is (BatchRefused, with each row's problem) unless `skip_bad` says to invite
@@ -249,7 +278,12 @@ def invite_many(
         for row in rows:
             if row.is_valid:
                 done = invite_member(
-                    campus=campus, email=row.email, role=row.role, by=by, name=row.name
+                    campus=campus,
+                    email=row.email,
+                    role=row.role,
+                    by=by,
+                    name=row.name,
+                    language=row.language or default_language,
                 )
                 if done.invitation:
                     result.invited.append(done.invitation)
@@ -358,7 +392,7 @@ def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
     """A fresh link with a fresh expiry; the old link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise ValidationError(f"This invitation was already {invitation.state}.")
+        raise ValidationError(_state_refusal(invitation))
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation.token_hash = hash_token(token)
@@ -374,10 +408,16 @@ def resend_invitation(*, invitation: Invitation, by: User) -> Invitation:
 def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise ValidationError(f"This invitation was already {invitation.state}.")
+        raise ValidationError(_state_refusal(invitation))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     return invitation
+
+
+def _state_refusal(invitation: Invitation) -> str:
+    if invitation.accepted_at:
+        return _("This invitation was already accepted.")
+    return _("This invitation was already revoked.")
 
 
 def find_invitation(*, token: str) -> Invitation:
@@ -387,34 +427,49 @@ def find_invitation(*, token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationError(
-            "This invitation link is not valid. It may have been replaced by a newer one: "
-            "use the link in the most recent e-mail, or ask your coordinator to re-send it."
+            _(
+                "This invitation link is not valid. It may have been replaced by a newer one: "
+                "use the link in the most recent e-mail, or ask your coordinator to re-send it."
+            )
         )
     if invitation.accepted_at:
-        raise InvitationError("This invitation has already been used. Log in to continue.")
+        raise InvitationError(_("This invitation has already been used. Log in to continue."))
     if invitation.revoked_at:
         raise InvitationError(
-            "This invitation was withdrawn. Ask your coordinator if that is a mistake."
+            _("This invitation was withdrawn. Ask your coordinator if that is a mistake.")
         )
     if invitation.is_expired:
         raise InvitationError(
-            "This invitation has expired. Ask your coordinator to re-send it; "
-            "the new link will be valid for another "
-            f"{settings.INVITATION_VALID_DAYS} days."
+            ngettext(
+                "This invitation has expired. Ask your coordinator to re-send it; the new link "
+                "will be valid for another %(days)d day.",
+                "This invitation has expired. Ask your coordinator to re-send it; the new link "
+                "will be valid for another %(days)d days.",
+                settings.INVITATION_VALID_DAYS,
+            )
+            % {"days": settings.INVITATION_VALID_DAYS}
         )
     return invitation
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, name: str, password: str) -> User:
-    """Create the account (e-mail verified by the link), join the campus, use up the invitation."""
+def accept_invitation(*, token: str, name: str, password: str, language: str = "") -> User:
+    """Create the account (e-mail verified by the link), join the campus, use up the invitation.
+    The person reads in `language` (the one their browser asked for when accepting), else in
+    the invitation's."""
     invitation = find_invitation(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise InvitationError("This invitation has already been used. Log in to continue.")
+        raise InvitationError(_("This invitation has already been used. Log in to continue."))
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise InvitationError("An account with this e-mail address exists already. Log in to join.")
-    user = User(email=invitation.email, name=name.strip())
+        raise InvitationError(
+            _("An account with this e-mail address exists already. Log in to join.")
+        )
+    user = User(
+        email=invitation.email,
+        name=name.strip(),
+        language=_known_language(language) or language_of(invitation),
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -429,12 +484,23 @@ def accept_invitation_as(*, token: str, user: User) -> User:
     invitation = find_invitation(token=token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise InvitationError("This invitation has already been used.")
+        raise InvitationError(_("This invitation has already been used."))
     if user.email.lower() != invitation.email.lower():
         raise InvitationError(
-            f"This invitation is for {invitation.email}; you are logged in as {user.email}."
+            _("This invitation is for %(invited)s; you are logged in as %(email)s.")
+            % {"invited": invitation.email, "email": user.email}
         )
     return _join(invitation=invitation, user=user)
+
+
+def _known_language(language: str) -> str:
+    """One of the site's languages, from a request's language code ("fr-ca" → "fr"); "" when
+    it is none of them."""
+    language = (language or "").lower()
+    if language in LANGUAGE_CODES:
+        return language
+    base = language.split("-")[0]
+    return base if base in LANGUAGE_CODES else ""
 
 
 def _join(*, invitation: Invitation, user) -> User:
@@ -502,10 +568,10 @@ def change_membership(*, membership: Membership, role: str, status: str, by: Use
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Membership.Role.values:
         raise ValidationError(
-            {"role": "Choose coordinator, peer supporter or partner representative."}
+            {"role": _("Choose coordinator, peer supporter or partner representative.")}
         )
     if status not in Membership.Status.values:
-        raise ValidationError({"status": "Choose active, on leave or left."})
+        raise ValidationError({"status": _("Choose active, on leave or left.")})
     stays_coordinator = role == Membership.Role.COORDINATOR and status == Membership.Status.ACTIVE
     if membership.is_coordinator and not stays_coordinator:
         others = (
@@ -519,8 +585,11 @@ def change_membership(*, membership: Membership, role: str, status: str, by: Use
         )
         if not others:
             raise ValidationError(
-                f"{membership.user} is the only active coordinator of {membership.campus}. "
-                "Make someone else a coordinator first."
+                _(
+                    "%(person)s is the only active coordinator of %(campus)s. Make someone "
+                    "else a coordinator first."
+                )
+                % {"person": membership.user, "campus": membership.campus}
             )
     before = f"{membership.role}/{membership.status}"
     if status == Membership.Status.LEFT and membership.status != Membership.Status.LEFT:
@@ -544,36 +613,42 @@ def change_membership(*, membership: Membership, role: str, status: str, by: Use
 
 
 def _queue_invitation_email(invitation: Invitation, token: str) -> None:
-    queue_email(
-        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
-        kind="invitation",
-        to=invitation.email,
-        subject=f"You are invited to the {invitation.campus} community of practice",
-        template="members/email/invitation",
-        campus=invitation.campus,
-        context={
-            "invitation": invitation,
-            "accept_url": absolute_url(reverse("members:invitation_accept", args=[token])),
-            "valid_days": settings.INVITATION_VALID_DAYS,
-        },
-        sensitive=True,
-    )
+    # In the invitation's language (the recipient has no account, so no language of their own),
+    # whatever the language of the coordinator who sends it.
+    with translation.override(language_of(invitation)):
+        queue_email(
+            key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+            kind="invitation",
+            to=invitation.email,
+            subject=_("You are invited to the %(campus)s community of practice")
+            % {"campus": invitation.campus},
+            template="members/email/invitation",
+            campus=invitation.campus,
+            context={
+                "invitation": invitation,
+                "accept_url": absolute_url(reverse("members:invitation_accept", args=[token])),
+                "valid_days": settings.INVITATION_VALID_DAYS,
+            },
+            sensitive=True,
+        )
 
 
 def _queue_added_email(membership: Membership) -> None:
-    queue_email(
-        key=f"member-added:{membership.pk}",
-        kind="member_added",
-        to=membership.user.email,
-        user=membership.user,
-        subject=f"You have joined the {membership.campus} community of practice",
-        template="members/email/added",
-        campus=membership.campus,
-        context={
-            "membership": membership,
-            "campus_url": absolute_url(membership.campus.get_absolute_url()),
-        },
-    )
+    with translation.override(language_of(membership.user)):
+        queue_email(
+            key=f"member-added:{membership.pk}",
+            kind="member_added",
+            to=membership.user.email,
+            user=membership.user,
+            subject=_("You have joined the %(campus)s community of practice")
+            % {"campus": membership.campus},
+            template="members/email/added",
+            campus=membership.campus,
+            context={
+                "membership": membership,
+                "campus_url": absolute_url(membership.campus.get_absolute_url()),
+            },
+        )
 
 
 @transaction.atomic
@@ -597,7 +672,7 @@ def remember_campus(*, user: User, campus: Campus) -> None:
 
 
 @transaction.atomic
-def join_through_provider(*, email: str, name: str) -> User | None:
+def join_through_provider(*, email: str, name: str, language: str = "") -> User | None:
     """Someone whose campus provider vouched for `email` (a verified claim at one of its
     domains) and who has no account yet: their open invitations to that address make the
     account (no password: they sign in through the provider) and join them to each campus.
@@ -618,7 +693,11 @@ def join_through_provider(*, email: str, name: str) -> User | None:
         return None
     # The provider's `name` claim, on one line (str.split breaks at every line break too).
     name = " ".join(str(name or "").replace("\x00", "").split())[:150]
-    user = User(email=email.lower(), name=name or email.split("@")[0])
+    user = User(
+        email=email.lower(),
+        name=name or email.split("@")[0],
+        language=_known_language(language) or language_of(invitations[0]),
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
@@ -635,8 +714,8 @@ def reset_second_factors(*, user: User, by: User) -> FactorReset:
     from allauth.mfa.models import Authenticator
 
     if not by.is_superuser:
-        raise ValidationError("Only site admins can reset someone's second factors.")
-    removed, _ = Authenticator.objects.filter(user=user).delete()
+        raise ValidationError(_("Only site admins can reset someone's second factors."))
+    removed, _counts = Authenticator.objects.filter(user=user).delete()
     reset = FactorReset.objects.create(user=user, reset_by=by, authenticators_removed=removed)
     detail = f"reset the second factors of user {user.pk}"
     record(kind=AccessKind.MFA_CHANGE, user=by, detail=detail)

@@ -131,7 +131,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 )
             return
         if user is None:
-            user = services.join_through_provider(email=email, name=claims.get("name", ""))
+            user = services.join_through_provider(
+                email=email,
+                name=claims.get("name", ""),
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
             if user is None:
                 refuse(
                     request,

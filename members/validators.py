@@ -4,6 +4,7 @@ one line, dates the calendar arithmetic can work with, secret tokens in addresse
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Every character `str.splitlines` breaks a line at: a title with any of them could end up as
 # two lines of an e-mail header, a subject or a calendar entry.
@@ -13,14 +14,16 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 def validate_single_line(value) -> None:
     """Refuse line and paragraph breaks in a one-line field (a title, a name, a place)."""
     if value and not LINE_BREAKS.isdisjoint(str(value)):
-        raise ValidationError("Keep this on one line: remove the line breaks.", code="single_line")
+        raise ValidationError(
+            _("Keep this on one line: remove the line breaks."), code="single_line"
+        )
 
 
 # Meetings and reports work in this range, well inside what dates and time zones can express
 # (a date near year 1 or 9999 cannot be turned into UTC or moved by a day).
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
-DATE_RANGE_MESSAGE = "Choose a date between 2000 and 2100."
+DATE_RANGE_MESSAGE = _("Choose a date between 2000 and 2100.")
 
 
 def validate_date_in_range(value) -> None:

@@ -69,6 +69,7 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
                 role=form.cleaned_data["role"],
                 name=form.cleaned_data["name"],
                 by=self.request.user,
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -76,11 +77,14 @@ class MemberInviteView(CoordinatorRequiredMixin, FormView):
         if result.membership:
             messages.success(
                 self.request,
-                f"{result.membership.user} already had an account and is now a member of "
-                f"{self.campus}.",
+                _("%(person)s already had an account and is now a member of %(campus)s.")
+                % {"person": result.membership.user, "campus": self.campus},
             )
         else:
-            messages.success(self.request, f"Invitation sent to {result.invitation.email}.")
+            messages.success(
+                self.request,
+                _("Invitation sent to %(email)s.") % {"email": result.invitation.email},
+            )
         return redirect("members:member_list", campus=self.campus.slug)
 
 
@@ -100,6 +104,7 @@ class MemberInviteManyView(CoordinatorRequiredMixin, FormView):
                 default_role=form.cleaned_data["role"],
                 by=self.request.user,
                 skip_bad=form.cleaned_data["skip_bad"],
+                default_language=form.cleaned_data["language"],
             )
         except services.BatchRefused as refused:
             return self.show_report(form, refused)
@@ -240,7 +245,10 @@ class MembershipEditView(CoordinatorRequiredMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved {membership.user}'s membership.")
+        messages.success(
+            self.request,
+            _("Saved %(person)s's membership.") % {"person": membership.user},
+        )
         return redirect("members:member_list", campus=self.campus.slug)
 
 
@@ -262,7 +270,9 @@ class CampusSettingsView(CoordinatorRequiredMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the settings of {self.campus}.")
+        messages.success(
+            self.request, _("Saved the settings of %(campus)s.") % {"campus": self.campus}
+        )
         return redirect("members:campus_settings", campus=self.campus.slug)
 
 
@@ -275,10 +285,14 @@ class InvitationActionView(CoordinatorRequiredMixin, View):
         try:
             if self.action == "resend":
                 services.resend_invitation(invitation=invitation, by=request.user)
-                messages.success(request, f"Invitation re-sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation re-sent to %(email)s.") % {"email": invitation.email}
+                )
             else:
                 services.revoke_invitation(invitation=invitation, by=request.user)
-                messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+                messages.success(
+                    request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
+                )
         except ValidationError as error:
             messages.error(request, error_text(error))
         return redirect("members:member_list", campus=self.campus.slug)
@@ -290,7 +304,7 @@ class SiteAdminRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.is_superuser:
-            raise PermissionDenied("Only site admins manage campuses.")
+            raise PermissionDenied(_("Only site admins manage campuses."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -368,7 +382,7 @@ def invitation_accept(request, token):
             except ValidationError as error:
                 messages.error(request, error_text(error))
                 return redirect("home")
-            messages.success(request, f"Welcome to {invitation.campus}.")
+            messages.success(request, _("Welcome to %(campus)s.") % {"campus": invitation.campus})
             return redirect(invitation.campus)
         return render(
             request,
@@ -387,6 +401,7 @@ def invitation_accept(request, token):
                 token=token,
                 name=form.cleaned_data["name"],
                 password=form.cleaned_data["password1"],
+                language=getattr(request, "LANGUAGE_CODE", ""),
             )
         except services.InvitationError as error:
             return render(
@@ -396,8 +411,13 @@ def invitation_accept(request, token):
             add_service_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {invitation.campus}, {user.get_short_name()}.")
-            return redirect(invitation.campus)
+            translation.activate(user.language)
+            messages.success(
+                request,
+                _("Welcome to %(campus)s, %(name)s.")
+                % {"campus": invitation.campus, "name": user.get_short_name()},
+            )
+            return remember_language(redirect(invitation.campus), user.language)
     return render(
         request, "members/invitation_accept.html", {"invitation": invitation, "form": form}
     )
@@ -450,13 +470,15 @@ class NoticeResendView(CoordinatorRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         notice = outbox_selectors.notice(campus=self.campus, pk=kwargs["pk"])
         if notice is None:
-            raise Http404("No such notice.")
+            raise Http404(_("No such notice."))
         try:
             resend_email(email=notice, by=request.user)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"The e-mail to {notice.to} will be sent again now.")
+            messages.success(
+                request, _("The e-mail to %(email)s will be sent again now.") % {"email": notice.to}
+            )
         return redirect("members:notice_list", campus=self.campus.slug)
 
 
@@ -473,7 +495,7 @@ class StopEmailsView(View):
             return None, None, str(error)
         user = selectors.active_user(pk=user_id)
         if user is None:
-            return None, None, "This link is not valid any more."
+            return None, None, _("This link is not valid any more.")
         return user, topic, None
 
     def _invalid(self, request, reason):

@@ -59,6 +59,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _site_language_afterwards():
+    """A request in French leaves French active in the thread (LocaleMiddleware sets it at the
+    start of each request, never back at the end): later tests that call code directly must
+    start in the site's language, as a fresh request or task would."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def second_process_env():
     """The environment for another process (a worker, a command) on this test's database.

@@ -83,7 +83,7 @@ def test_invite_many_reports_every_kind_of_bad_row(world):
         (2, ""),
         (3, "Duplicate: new@example.edu is already on line 2."),
         (4, "member@example.edu is already a member."),
-        (5, "gone@example.edu left on 30 April 2026: set them active again on the members page."),
+        (5, "gone@example.edu left on 30 Apr 2026: set them active again on the members page."),
         (6, "pending@example.edu has already been invited: re-send it from the members page."),
         (
             7,

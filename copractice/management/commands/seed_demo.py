@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings import agenda, minutes
 from meetings import services as meetings
@@ -43,10 +44,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if Campus.objects.filter(slug=DEMO_CAMPUS["slug"]).exists():
-            self.stdout.write("Demo data is already loaded.")
+            self.stdout.write(_("Demo data is already loaded."))
         else:
             self.load()
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.print_logins()
 
     @transaction.atomic
@@ -198,18 +199,26 @@ class Command(BaseCommand):
         )
 
     def print_logins(self):
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(
+            "\n" + _("Demo logins (password for all: %(password)s)") % {"password": DEMO_PASSWORD}
+        )
         for email, name, role in DEMO_PEOPLE:
-            label = Membership.Role(role).label if role else "Site admin"
+            label = str(Membership.Role(role).label if role else _("Site admin"))
             self.stdout.write(f"  {label:<24} {email:<28} {name}")
         if settings.MFA_REQUIRED_ROLES:
             self.stdout.write(
-                "Coordinators and site admins set up an authenticator app at their first login "
-                f"(MFA_REQUIRED_ROLES={','.join(sorted(settings.MFA_REQUIRED_ROLES))})."
+                _(
+                    "Coordinators and site admins set up an authenticator app at their first "
+                    "login (MFA_REQUIRED_ROLES=%(roles)s)."
+                )
+                % {"roles": ",".join(sorted(settings.MFA_REQUIRED_ROLES))}
             )
         else:
             self.stdout.write(
-                "Second factors are not required in this demo (MFA_REQUIRED_ROLES=none, as "
-                "make run sets it); a deployment requires them of coordinators and site admins."
+                _(
+                    "Second factors are not required in this demo (MFA_REQUIRED_ROLES=none, as "
+                    "make run sets it); a deployment requires them of coordinators and site "
+                    "admins."
+                )
             )
         self.stdout.write("")

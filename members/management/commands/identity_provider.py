@@ -2,6 +2,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from members.services import save_identity_provider
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, slug, **options):
         secret = os.environ.get(SECRET_VARIABLE, "")
         if not secret:
-            raise CommandError(f"Set {SECRET_VARIABLE} to the client secret from the provider.")
+            raise CommandError(
+                _("Set %(variable)s to the client secret from the provider.")
+                % {"variable": SECRET_VARIABLE}
+            )
         try:
             provider = save_identity_provider(
                 slug=slug,
@@ -48,6 +52,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(
-            f"{provider.name}: redirect URI <SITE_URL>/accounts/oidc/{provider.slug}/login/"
-            f"callback/, e-mail domains {', '.join(provider.domain_list)}."
+            _("%(name)s: redirect URI %(uri)s, e-mail domains %(domains)s.")
+            % {
+                "name": provider.name,
+                "uri": f"<SITE_URL>/accounts/oidc/{provider.slug}/login/callback/",
+                "domains": ", ".join(provider.domain_list),
+            }
         )
