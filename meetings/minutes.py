@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from members.models import AccessKind, User
 from members.records import record
@@ -20,8 +21,8 @@ MINUTES_FIELDS = [
     "ideas_for_improving",
     "administrative_updates",
 ]
-STALE_MINUTES = {"what": "these minutes", "compare_with": "minutes"}
-STALE_CASE_NOTES = {"what": "the case-collaboration notes", "compare_with": "notes"}
+STALE_MINUTES = {"what": _("these minutes"), "compare_with": _("minutes")}
+STALE_CASE_NOTES = {"what": _("the case-collaboration notes"), "compare_with": _("notes")}
 
 
 def _save_texts(record, *, version: int, stale: dict, by: User, **texts: str):
