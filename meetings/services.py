@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.forms import error_text
@@ -91,7 +91,7 @@ class StaleEdit(ValidationError):
             )
             % {
                 "what": what or _("a change to this meeting"),
-                "compare_with": compare_with or _("details"),
+                "compare_with": compare_with or pgettext("compare with the current", "details"),
             }
         )
 
@@ -414,7 +414,7 @@ class Recurrence:
                 "ordinal": WEEK_ORDINALS[self.week_of_month],
                 "weekday": WEEKDAYS[self.weekday],
             }
-        return _("%(pattern)s, %(start)s\N{EN DASH}%(end)s, %(first)s to %(last)s") % {
+        return _("%(pattern)s, %(start)s–%(end)s, %(first)s to %(last)s") % {  # noqa: RUF001
             "pattern": text,
             "start": date_format(self.start_time, "TIME_FORMAT"),
             "end": date_format(self.end_time, "TIME_FORMAT"),
