@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -360,6 +359,16 @@ WEEKDAYS_PLURAL = {
     5: gettext_lazy("Saturdays"),
     6: gettext_lazy("Sundays"),
 }
+# "Second Tuesday": the weekday after an ordinal (lowercase in French: « deuxième mardi »).
+WEEKDAYS_AFTER_ORDINAL = {
+    0: pgettext_lazy("weekday after an ordinal", "Monday"),
+    1: pgettext_lazy("weekday after an ordinal", "Tuesday"),
+    2: pgettext_lazy("weekday after an ordinal", "Wednesday"),
+    3: pgettext_lazy("weekday after an ordinal", "Thursday"),
+    4: pgettext_lazy("weekday after an ordinal", "Friday"),
+    5: pgettext_lazy("weekday after an ordinal", "Saturday"),
+    6: pgettext_lazy("weekday after an ordinal", "Sunday"),
+}
 WEEK_ORDINALS = {
     1: pgettext_lazy("week of the month", "First"),
     2: pgettext_lazy("week of the month", "Second"),
@@ -401,6 +410,31 @@ class Recurrence:
             until=until,
         )
 
+    @classmethod
+    def from_rule(cls, text: str, *, duration: dt.timedelta) -> "Recurrence":
+        """The recurrence a series' stored rule (`str(Recurrence.rule())`) stands for; its
+        meetings last `duration`. Raises ValueError for a rule not written by `rule()`."""
+        rule = dateutil_rrule.rrulestr(text)
+        start, until = rule._dtstart, rule._until
+        if until is None or rule._freq not in (dateutil_rrule.WEEKLY, dateutil_rrule.MONTHLY):
+            raise ValueError(text)
+        if rule._freq == dateutil_rrule.WEEKLY:
+            (weekday,) = rule._byweekday
+            frequency, week_of_month = "weekly", 1
+        else:
+            ((weekday, week_of_month),) = rule._bynweekday
+            frequency = "monthly"
+        return cls(
+            frequency=frequency,
+            first_day=start.date(),
+            last_day=until.date(),
+            start_time=start.time(),
+            end_time=(start + duration).time(),
+            weekday=weekday,
+            interval=rule._interval,
+            week_of_month=week_of_month,
+        )
+
     def describe(self) -> str:
         """The recurrence in words, in the active language."""
         if self.frequency == "weekly":
@@ -412,7 +446,7 @@ class Recurrence:
         else:
             text = _("%(ordinal)s %(weekday)s of every month") % {
                 "ordinal": WEEK_ORDINALS[self.week_of_month],
-                "weekday": WEEKDAYS[self.weekday],
+                "weekday": WEEKDAYS_AFTER_ORDINAL[self.weekday],
             }
         return _("%(pattern)s, %(start)s–%(end)s, %(first)s to %(last)s") % {  # noqa: RUF001
             "pattern": text,
@@ -421,6 +455,20 @@ class Recurrence:
             "first": date_format(self.first_day, "DATE_FORMAT"),
             "last": date_format(self.last_day, "DATE_FORMAT"),
         }
+
+
+def series_description(meeting: Meeting) -> str:
+    """A meeting's series in words, in the reader's language (the description stored with the
+    series is in the language of the person who scheduled it: what is shown when its rule
+    cannot be read back)."""
+    series = meeting.series
+    try:
+        recurrence = Recurrence.from_rule(
+            series.rrule, duration=meeting.ends_at - meeting.starts_at
+        )
+    except (ValueError, TypeError):
+        return series.description
+    return recurrence.describe()
 
 
 @transaction.atomic

@@ -58,3 +58,11 @@ def meeting_short_when(meeting, campus):
         date_format(starts, f"D j, {get_format('TIME_FORMAT')}"),
         date_format(ends, get_format("TIME_FORMAT")),
     )
+
+
+@register.simple_tag
+def series_description(meeting):
+    """The meeting's series in words, in the reader's language."""
+    from meetings.services import series_description as describe
+
+    return describe(meeting)
