@@ -118,7 +118,10 @@ class AgendaItemEditView(AgendaView):
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
         }
-        return AgendaItemForm(data, initial=initial, people=self._people(), prefix="edit")
+        form = AgendaItemForm(data, initial=initial, people=self._people(), prefix="edit")
+        if not item.title:  # the kind's usual title, shown in the reader's language
+            form.fields["title"].widget.attrs["placeholder"] = item.shown_title
+        return form
 
     def _render(self, item, form):
         if self.request.htmx:

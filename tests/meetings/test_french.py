@@ -122,3 +122,13 @@ def test_presence_and_response_labels_follow_the_language():
 
         assert str(Attendance.Presence.EXCUSED.label) == "Absence motivée"
         assert str(Attendance.Response.ATTENDING.label) == "Je serai là"
+
+
+def test_editing_an_untitled_item_shows_its_usual_title_as_a_hint(client, world, meeting):
+    item = meeting.agenda_items.get(kind="case_collaboration")
+    world.coordinator.language = "fr"
+    world.coordinator.save(update_fields=["language"])
+    client.force_login(world.coordinator)
+    kwargs = {"campus": meeting.campus.slug, "pk": meeting.pk, "item": item.pk}
+    html = client.get(reverse("meetings:agenda_item_edit", kwargs=kwargs)).content.decode()
+    assert 'placeholder="Discussion de cas"' in html
