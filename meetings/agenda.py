@@ -5,12 +5,13 @@ raises."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext as _
 
 from members.models import User
 from training.models import Topic
 from training.services import reopen_offer, use_offer
 
-from .models import AgendaItem, Meeting
+from .models import DEFAULT_AGENDA_TITLES, AgendaItem, Meeting
 from .services import authored, check_active_member, lock_meeting
 
 # Added to every position while an agenda is reordered (positions stay far below it).
@@ -19,21 +20,26 @@ OUT_OF_THE_WAY = 10_000
 
 def _check_item(*, meeting: Meeting, kind: str, title: str, topic, facilitator) -> str:
     """Refuse what an item may not be; return the title it gets. A training item left with
-    no title, or with the guidance's placeholder "Training", takes its topic's title."""
+    no title, or with the guidance's placeholder "Training", takes its topic's title. An item
+    of the guidance's kinds may stay without a title: it shows its kind's usual one."""
     if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled; its agenda can no longer change.")
+        raise ValidationError(_("This meeting was cancelled; its agenda can no longer change."))
     if kind not in AgendaItem.Kind.values:
-        raise ValidationError({"kind": "Choose what kind of item this is."})
+        raise ValidationError({"kind": _("Choose what kind of item this is.")})
     if topic is not None and kind != AgendaItem.Kind.TRAINING:
-        raise ValidationError({"topic": "Only a training item has a catalogue topic."})
+        raise ValidationError({"topic": _("Only a training item has a catalogue topic.")})
     if topic is not None and topic.is_archived:
-        raise ValidationError({"topic": f"“{topic}” is archived; choose a current topic."})
+        raise ValidationError(
+            {"topic": _("“%(topic)s” is archived; choose a current topic.") % {"topic": topic}}
+        )
     check_active_member(field="facilitator", user=facilitator, campus=meeting.campus)
     title = title.strip()
-    if topic is not None and title in ("", AgendaItem.Kind.TRAINING.label):
+    # The guidance's placeholder, as stored before titles were left empty, or as read now.
+    placeholder = ("", "Training", str(DEFAULT_AGENDA_TITLES[AgendaItem.Kind.TRAINING]))
+    if topic is not None and title in placeholder:
         title = topic.title
-    if not title:
-        raise ValidationError({"title": "Give the item a title (or pick a topic)."})
+    if not title and kind not in DEFAULT_AGENDA_TITLES:
+        raise ValidationError({"title": _("Give the item a title (or pick a topic).")})
     return title
 
 
@@ -87,7 +93,7 @@ def move_agenda_item(*, item: AgendaItem, direction: str, by: User) -> AgendaIte
     meeting = lock_meeting(item.meeting)
     item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
     if direction not in ("up", "down"):
-        raise ValidationError("Move an item up or down.")
+        raise ValidationError(_("Move an item up or down."))
     siblings = meeting.agenda_items.order_by("position")
     neighbour = (
         siblings.filter(position__lt=item.position).last()
@@ -172,12 +178,14 @@ def reorder_agenda(*, meeting: Meeting, order: list[int], by: User) -> list[Agen
     """Put the meeting's items in `order` (every item's id, once each)."""
     meeting = lock_meeting(meeting)
     if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled; its agenda can no longer change.")
+        raise ValidationError(_("This meeting was cancelled; its agenda can no longer change."))
     items = {item.pk: item for item in meeting.agenda_items.all()}
     if len(order) != len(set(order)) or set(order) != set(items):
         raise ValidationError(
-            "The agenda changed since the page was opened: nothing was moved. "
-            "Look at the order now and move the items again."
+            _(
+                "The agenda changed since the page was opened: nothing was moved. "
+                "Look at the order now and move the items again."
+            )
         )
     if [item.pk for item in sorted(items.values(), key=lambda i: i.position)] == order:
         return [items[pk] for pk in order]
@@ -196,7 +204,7 @@ def move_agenda_item_to(*, item: AgendaItem, position: int, by: User) -> AgendaI
     meeting = lock_meeting(item.meeting)
     order = list(meeting.agenda_items.order_by("position").values_list("pk", flat=True))
     if item.pk not in order:
-        raise ValidationError("This item is no longer on the agenda.")
+        raise ValidationError(_("This item is no longer on the agenda."))
     order.remove(item.pk)
     order.insert(max(0, min(position, len(order) + 1) - 1), item.pk)
     return reorder_agenda(meeting=meeting, order=order, by=by)[order.index(item.pk)]
@@ -208,7 +216,7 @@ def put_offer_on_agenda(*, meeting: Meeting, offer, by: User) -> AgendaItem:
     has no topic yet (the guidance's empty "Training" slot), or becomes a new training item."""
     meeting = lock_meeting(meeting)
     if offer.campus_id != meeting.campus_id:
-        raise ValidationError("That offer was made on another campus.")
+        raise ValidationError(_("That offer was made on another campus."))
     slot = (
         meeting.agenda_items.filter(
             kind=AgendaItem.Kind.TRAINING, topic__isnull=True, facilitator__isnull=True

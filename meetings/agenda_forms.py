@@ -12,26 +12,33 @@ from .models import AgendaItem
 
 class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(
+        label=_("Kind"),
         choices=AgendaItem.Kind.choices,
         widget=forms.Select(attrs={"data-agenda-kind": ""}),
         error_messages={"invalid_choice": _("Choose what kind of item this is.")},
     )
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
         required=False,
         validators=[validate_single_line],
-        help_text=_("For a training item, the topic's title is used when left empty."),
+        help_text=_(
+            "Left empty, the kind's usual title is shown; for a training item, the topic's title."
+        ),
     )
     topic = forms.ModelChoiceField(
+        label=_("Topic"),
         queryset=Topic.objects.none(),
         required=False,
         help_text=_("Training items only: a topic from the catalogue."),
     )
-    facilitator = forms.ModelChoiceField(queryset=None, required=False)
+    facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=None, required=False)
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, required=False
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +63,7 @@ class AgendaMoveForm(forms.Form):
     """Up, Down, or a position typed in (1 is first): the keyboard's way to reorder."""
 
     direction = forms.ChoiceField(
-        choices=[("up", "Up"), ("down", "Down")],
+        choices=[("up", _("Up")), ("down", _("Down"))],
         required=False,
         error_messages={"invalid_choice": _("Move an item up or down.")},
     )

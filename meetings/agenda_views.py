@@ -89,7 +89,7 @@ class AgendaView(AgendaMixin, FormView):
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
-        text = _("Added “%(title)s” to the agenda.") % {"title": item.title}
+        text = _("Added “%(title)s” to the agenda.") % {"title": item.shown_title}
         if item.facilitation_offer_id:
             text += " " + _("%(person)s's offer to lead this topic is marked used.") % {
                 "person": item.facilitator
@@ -118,7 +118,10 @@ class AgendaItemEditView(AgendaView):
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
         }
-        return AgendaItemForm(data, initial=initial, people=self._people(), prefix="edit")
+        form = AgendaItemForm(data, initial=initial, people=self._people(), prefix="edit")
+        if not item.title:  # the kind's usual title, shown in the reader's language
+            form.fields["title"].widget.attrs["placeholder"] = item.shown_title
+        return form
 
     def _render(self, item, form):
         if self.request.htmx:
@@ -151,7 +154,7 @@ class AgendaItemEditView(AgendaView):
                 add_service_error(form, error)
             else:
                 if not request.htmx:
-                    messages.success(request, _("Saved “%(title)s”.") % {"title": item.title})
+                    messages.success(request, _("Saved “%(title)s”.") % {"title": item.shown_title})
                 return self.items_response()
         return self._render(item, form)
 
@@ -168,7 +171,8 @@ class AgendaItemActionView(AgendaMixin, View):
                 agenda.remove_agenda_item(item=item, by=request.user)
                 if not request.htmx:
                     messages.success(
-                        request, _("Removed “%(title)s” from the agenda.") % {"title": item.title}
+                        request,
+                        _("Removed “%(title)s” from the agenda.") % {"title": item.shown_title},
                     )
             else:
                 form = AgendaMoveForm(request.POST)
@@ -226,6 +230,6 @@ class AgendaOfferView(AgendaMixin, View):
             messages.success(
                 request,
                 _("“%(title)s”, led by %(person)s, is on the agenda.")
-                % {"title": item.title, "person": offer.user},
+                % {"title": item.shown_title, "person": offer.user},
             )
         return self.back()

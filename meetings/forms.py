@@ -39,27 +39,35 @@ class TimeInput(forms.TimeInput):
 AGENDA_CHOICES = [
     (
         services.AGENDA_GUIDANCE,
-        "The guidance's parts: case collaboration, training, "
-        "administrative updates and a reflection",
+        _(
+            "The guidance's parts: case collaboration, training, "
+            "administrative updates and a reflection"
+        ),
     ),
-    (services.AGENDA_PREVIOUS, "A copy of the structure of this campus's previous meeting"),
-    (services.AGENDA_EMPTY, "An empty agenda"),
+    (services.AGENDA_PREVIOUS, _("A copy of the structure of this campus's previous meeting")),
+    (services.AGENDA_EMPTY, _("An empty agenda")),
 ]
 
 
 class _MeetingFieldsForm(forms.Form):
     title = forms.CharField(
-        max_length=200, initial="Community of practice meeting", validators=[validate_single_line]
+        label=_("Title"),
+        max_length=200,
+        initial=_("Community of practice meeting"),
+        validators=[validate_single_line],
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     location = forms.CharField(
+        label=_("Location"),
         max_length=200,
         required=False,
         validators=[validate_single_line],
-        help_text="A room or an address.",
+        help_text=_("A room or an address."),
     )
     online_link = forms.URLField(
-        label="Online link", max_length=500, required=False, assume_scheme="https"
+        label=_("Online link"), max_length=500, required=False, assume_scheme="https"
     )
 
     def __init__(self, *args, campus, **kwargs):
@@ -68,21 +76,21 @@ class _MeetingFieldsForm(forms.Form):
         zone = campus.time_zone
         for name in ("start_time", "end_time"):
             if name in self.fields:
-                self.fields[name].help_text = f"In {zone} time."
+                self.fields[name].help_text = _("In %(zone)s time.") % {"zone": zone}
 
     def clean(self):
         data = super().clean()
         if not data.get("location") and not data.get("online_link") and not self.errors:
-            raise ValidationError("Give a location, an online link, or both.")
+            raise ValidationError(_("Give a location, an online link, or both."))
         return data
 
 
 class MeetingForm(_MeetingFieldsForm):
     """One meeting: a day, a start and an end, entered in the campus's time zone."""
 
-    day = forms.DateField(label="Date", widget=DateInput(), validators=[validate_date_in_range])
-    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
-    end_time = forms.TimeField(label="Ends at", widget=TimeInput())
+    day = forms.DateField(label=_("Date"), widget=DateInput(), validators=[validate_date_in_range])
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     field_order = ["title", "day", "start_time", "end_time", "location", "online_link"]
 
     def clean(self):
@@ -124,7 +132,7 @@ class MeetingCreateForm(MeetingForm):
             self.fields["agenda"].initial = services.AGENDA_PREVIOUS
 
     agenda = forms.ChoiceField(
-        label="Start the agenda with",
+        label=_("Start the agenda with"),
         choices=AGENDA_CHOICES,
         initial=services.AGENDA_GUIDANCE,
         widget=forms.RadioSelect,
@@ -134,8 +142,11 @@ class MeetingCreateForm(MeetingForm):
 class MeetingEditForm(MeetingForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     scope = forms.ChoiceField(
-        label="Apply the changes to",
-        choices=[("this", "This meeting only"), ("following", "This and the following meetings")],
+        label=_("Apply the changes to"),
+        choices=[
+            ("this", _("This meeting only")),
+            ("following", _("This and the following meetings")),
+        ],
         initial="this",
         widget=forms.RadioSelect,
     )
@@ -147,49 +158,60 @@ class MeetingEditForm(MeetingForm):
 
 
 WEEKDAY_CHOICES = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
-WEEK_OF_MONTH_CHOICES = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
+WEEK_OF_MONTH_CHOICES = [
+    (1, _("First")),
+    (2, _("Second")),
+    (3, _("Third")),
+    (4, _("Fourth")),
+    (-1, _("Last")),
+]
 
 
 class SeriesForm(_MeetingFieldsForm):
     frequency = forms.ChoiceField(
-        label="Repeat",
-        choices=[("monthly", "Monthly, on the chosen week and weekday"), ("weekly", "Weekly")],
+        label=_("Repeat"),
+        choices=[
+            ("monthly", _("Monthly, on the chosen week and weekday")),
+            ("weekly", _("Weekly")),
+        ],
         initial="monthly",
         widget=forms.RadioSelect,
     )
     week_of_month = forms.TypedChoiceField(
-        label="Week of the month",
+        label=_("Week of the month"),
         choices=WEEK_OF_MONTH_CHOICES,
         coerce=int,
         initial=2,
-        help_text="For monthly meetings, e.g. the second Tuesday.",
+        help_text=_("For monthly meetings, e.g. the second Tuesday."),
     )
-    weekday = forms.TypedChoiceField(choices=WEEKDAY_CHOICES, coerce=int, initial=1)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"), choices=WEEKDAY_CHOICES, coerce=int, initial=1
+    )
     interval = forms.IntegerField(
-        label="Every how many weeks",
+        label=_("Every how many weeks"),
         min_value=1,
         max_value=8,
         initial=1,
-        help_text="For weekly meetings.",
+        help_text=_("For weekly meetings."),
     )
     first_day = forms.DateField(
-        label="From", widget=DateInput(), validators=[validate_date_in_range]
+        label=_("From"), widget=DateInput(), validators=[validate_date_in_range]
     )
     last_day = forms.DateField(
-        label="Until", widget=DateInput(), validators=[validate_date_in_range]
+        label=_("Until"), widget=DateInput(), validators=[validate_date_in_range]
     )
-    start_time = forms.TimeField(label="Starts at", widget=TimeInput(), initial=dt.time(17, 0))
-    end_time = forms.TimeField(label="Ends at", widget=TimeInput(), initial=dt.time(18, 30))
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(17, 0))
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(18, 30))
     agenda = forms.ChoiceField(
-        label="Start each agenda with",
+        label=_("Start each agenda with"),
         choices=AGENDA_CHOICES,
         initial=services.AGENDA_GUIDANCE,
         widget=forms.RadioSelect,
@@ -226,13 +248,17 @@ class SeriesForm(_MeetingFieldsForm):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Everyone expected at the meeting sees it.",
+        help_text=_("Everyone expected at the meeting sees it."),
         max_length=1000,
     )
     scope = forms.ChoiceField(
-        label="Cancel",
-        choices=[("this", "This meeting only"), ("following", "This and the following meetings")],
+        label=_("Cancel"),
+        choices=[
+            ("this", _("This meeting only")),
+            ("following", _("This and the following meetings")),
+        ],
         initial="this",
         widget=forms.RadioSelect,
     )
@@ -244,20 +270,20 @@ class CancelForm(forms.Form):
 
 
 RESPONSE_NOTE_ERRORS = {
-    "max_length": "A note has at most 200 characters.",
-    "null_characters_not_allowed": "A note cannot contain a null character.",
+    "max_length": _("A note has at most 200 characters."),
+    "null_characters_not_allowed": _("A note cannot contain a null character."),
 }
 
 
 class RespondForm(forms.Form):
     response = forms.ChoiceField(
         choices=[
-            (Attendance.Response.ATTENDING, "Attending"),
-            (Attendance.Response.NOT_ATTENDING, "Not attending"),
+            (Attendance.Response.ATTENDING, _("Attending")),
+            (Attendance.Response.NOT_ATTENDING, _("Not attending")),
         ],
         error_messages={
-            "required": "Choose attending or not attending.",
-            "invalid_choice": "Choose attending or not attending.",
+            "required": _("Choose attending or not attending."),
+            "invalid_choice": _("Choose attending or not attending."),
         },
     )
     note = forms.CharField(
@@ -265,8 +291,8 @@ class RespondForm(forms.Form):
         required=False,
         validators=[validate_single_line],
         error_messages=RESPONSE_NOTE_ERRORS,
-        label="Note (optional)",
-        help_text="E.g. “exam that evening”.",
+        label=_("Note (optional)"),
+        help_text=_("E.g. “exam that evening”."),
     )
 
 
@@ -275,7 +301,7 @@ class RespondFromForm(forms.Form):
     or (left out) the meeting's page."""
 
     next = forms.ChoiceField(
-        choices=[("list", "The meetings list"), ("me", "My page")], required=False
+        choices=[("list", _("The meetings list")), ("me", _("My page"))], required=False
     )
 
     def back_to(self) -> str | None:
@@ -294,34 +320,38 @@ class RespondLinkForm(forms.Form):
         required=False,
         validators=[validate_single_line],
         error_messages=RESPONSE_NOTE_ERRORS,
-        label="Note (optional)",
+        label=_("Note (optional)"),
     )
 
 
 class MinutesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     going_well = forms.CharField(
-        label="What is going well", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("What is going well"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     proving_difficult = forms.CharField(
-        label="What is proving difficult", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("What is proving difficult"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     ideas_for_improving = forms.CharField(
-        label="Ideas for improving", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Ideas for improving"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     administrative_updates = forms.CharField(
-        label="Administrative updates", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Administrative updates"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
 
 class CaseNotesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
-        label="Case-collaboration notes",
+        label=_("Case-collaboration notes"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="De-identify: no names, initials, programmes, residences or details that "
-        "could identify a person you support.",
+        help_text=_(
+            "De-identify: no names, initials, programmes, residences or details that "
+            "could identify a person you support."
+        ),
     )
 
 
@@ -329,7 +359,7 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_on"]
-        labels = {"text": "Action", "due_on": "Due"}
+        labels = {"text": _("Action"), "owner": _("Owner"), "due_on": _("Due")}
         widgets = {"due_on": DateInput()}
 
     def __init__(self, *args, people, **kwargs):
@@ -342,14 +372,16 @@ class SuggestionForm(forms.ModelForm):
         model = DiscussionSuggestion
         fields = ["kind", "text", "is_anonymous"]
         labels = {
-            "kind": "What is it?",
-            "text": "Your suggestion",
-            "is_anonymous": "Submit anonymously",
+            "kind": _("What is it?"),
+            "text": _("Your suggestion"),
+            "is_anonymous": _("Submit anonymously"),
         }
         help_texts = {
-            "is_anonymous": "Your name is not stored at all, so nobody (not even a coordinator "
-            "or a site admin) can see who wrote it.",
-            "text": "For case collaboration, leave out anything that could identify a person.",
+            "is_anonymous": _(
+                "Your name is not stored at all, so nobody (not even a coordinator "
+                "or a site admin) can see who wrote it."
+            ),
+            "text": _("For case collaboration, leave out anything that could identify a person."),
         }
         # Four kinds: all in sight and one tap each, rather than a menu that starts empty.
         widgets = {"kind": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 3})}
@@ -366,8 +398,9 @@ class SuggestionUseForm(forms.Form):
         queryset=Meeting.objects.none(),
         required=False,
         error_messages={
-            "invalid_choice": "That meeting is not one of this campus's meetings: "
-            "nothing was changed."
+            "invalid_choice": _(
+                "That meeting is not one of this campus's meetings: nothing was changed."
+            )
         },
     )
 
@@ -380,19 +413,19 @@ class ActionItemDoneForm(NextForm):
     """The button on each action item: "1" marks it done, "0" not done."""
 
     done = forms.TypedChoiceField(
-        choices=[("1", "Done"), ("0", "Not done")],
+        choices=[("1", _("Done")), ("0", _("Not done"))],
         coerce=lambda value: value == "1",
         error_messages={
-            "required": "Mark the action item done or not done.",
-            "invalid_choice": "Mark the action item done or not done.",
+            "required": _("Mark the action item done or not done."),
+            "invalid_choice": _("Mark the action item done or not done."),
         },
     )
 
 
 MINUTES_PARTS = [
-    ("minutes", "The minutes"),
-    ("case_notes", "The case-collaboration notes"),
-    ("action_item", "A new action item"),
+    ("minutes", _("The minutes")),
+    ("case_notes", _("The case-collaboration notes")),
+    ("action_item", _("A new action item")),
 ]
 
 
@@ -419,9 +452,9 @@ class PresenceForm(forms.Form):
 
     # The form's second submit button: fill in those who confirmed and have no choice yet.
     shortcut = forms.ChoiceField(
-        choices=[("confirmed_present", "Everyone who confirmed was present")],
+        choices=[("confirmed_present", _("Everyone who confirmed was present"))],
         required=False,
-        error_messages={"invalid_choice": "Save presence, or use the shortcut button."},
+        error_messages={"invalid_choice": _("Save presence, or use the shortcut button.")},
     )
 
     def __init__(self, *args, attendance_ids, **kwargs):
@@ -431,7 +464,7 @@ class PresenceForm(forms.Form):
                 choices=PRESENCE_CHOICES,
                 required=False,
                 error_messages={
-                    "invalid_choice": "Choose present, late, excused or absent for each person."
+                    "invalid_choice": _("Choose present, late, excused or absent for each person.")
                 },
             )
 

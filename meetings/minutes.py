@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import AccessKind, User
 from members.records import record
@@ -20,8 +22,14 @@ MINUTES_FIELDS = [
     "ideas_for_improving",
     "administrative_updates",
 ]
-STALE_MINUTES = {"what": "these minutes", "compare_with": "minutes"}
-STALE_CASE_NOTES = {"what": "the case-collaboration notes", "compare_with": "notes"}
+STALE_MINUTES = {
+    "what": _("these minutes"),
+    "compare_with": pgettext_lazy("compare with the current", "minutes"),
+}
+STALE_CASE_NOTES = {
+    "what": _("the case-collaboration notes"),
+    "compare_with": pgettext_lazy("compare with the current", "notes"),
+}
 
 
 def _save_texts(record, *, version: int, stale: dict, by: User, **texts: str):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -27,9 +28,9 @@ from .services import StaleEdit
 from .views import MeetingMixin
 
 SAVED_TEXT = {
-    "minutes": _("Saved the minutes."),
-    "case_notes": _("Saved the case-collaboration notes."),
-    "action_item": _("Added the action item."),
+    "minutes": gettext_lazy("Saved the minutes."),
+    "case_notes": gettext_lazy("Saved the case-collaboration notes."),
+    "action_item": gettext_lazy("Added the action item."),
 }
 
 
@@ -85,7 +86,7 @@ class MinutesFormsMixin:
             forms["minutes"] = self._minutes_form(data)
         if "case_notes" in parts:
             if not self.can_read_case_notes():
-                raise PermissionDenied("Only this campus's coordinators can write these notes.")
+                raise PermissionDenied(_("Only this campus's coordinators can write these notes."))
             forms["case_notes"] = self._case_notes_form(None, data)
         if "action_item" in parts:
             forms["action_item"] = self._action_form(data)
@@ -188,7 +189,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not self.is_coordinator:
-            raise PermissionDenied("Only this campus's coordinators can write minutes.")
+            raise PermissionDenied(_("Only this campus's coordinators can write minutes."))
         part = MinutesPartForm(request.POST)
         if not part.is_valid():
             messages.error(request, _("Nothing to save."))
@@ -281,7 +282,7 @@ class ActionItemToggleView(CampusMixin, MeetingMixin, View):
         meeting = self.get_meeting()
         item = get_object_or_404(ActionItem, meeting=meeting, pk=kwargs["item"])
         if not (self.is_coordinator or (self.membership and item.owner_id == request.user.pk)):
-            raise PermissionDenied("Only the action's owner or a coordinator can mark it done.")
+            raise PermissionDenied(_("Only the action's owner or a coordinator can mark it done."))
         form = ActionItemDoneForm(request.POST)
         valid = form.is_valid()
         target = form.cleaned_data.get("next") if valid else ""

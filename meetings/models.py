@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.validators import validate_date_in_range, validate_single_line
@@ -23,7 +25,7 @@ class MeetingSeries(models.Model):
     # An iCalendar RRULE (with DTSTART in the campus's local time), e.g.
     # "DTSTART:20260908T170000\nRRULE:FREQ=MONTHLY;BYDAY=+2TU;UNTIL=20270430T235959"
     rrule = models.TextField()
-    description = models.CharField(max_length=200, help_text="In words, e.g. “second Tuesday”.")
+    description = models.CharField(max_length=200, help_text=_("In words, e.g. “second Tuesday”."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -34,7 +36,8 @@ class MeetingSeries(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "meeting series"
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
 
     def __str__(self):
         return f"{self.campus}: {self.description}"
@@ -55,8 +58,8 @@ def new_check_in_secret() -> str:
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 class Meeting(models.Model):
@@ -80,10 +83,10 @@ class Meeting(models.Model):
         max_length=200,
         blank=True,
         validators=[validate_single_line],
-        help_text="A room or an address.",
+        help_text=_("A room or an address."),
     )
     online_link = models.URLField(
-        "online link", max_length=500, blank=True, help_text="For people joining online."
+        _("online link"), max_length=500, blank=True, help_text=_("For people joining online.")
     )
     # For a meeting of a series: the start the series gave it, kept when the meeting moves. It
     # names the occurrence in calendars (RECURRENCE-ID).
@@ -175,11 +178,23 @@ class Meeting(models.Model):
 
 
 class AgendaItemKind(models.TextChoices):
-    CASE_COLLABORATION = "case_collaboration", "Case collaboration"
-    TRAINING = "training", "Training"
-    ADMINISTRATIVE_UPDATE = "administrative_update", "Administrative updates"
-    REFLECTION = "reflection", "Reflection"
-    OTHER = "other", "Other"
+    CASE_COLLABORATION = "case_collaboration", _("Case collaboration")
+    TRAINING = "training", pgettext_lazy("agenda item kind", "Training")
+    ADMINISTRATIVE_UPDATE = "administrative_update", _("Administrative updates")
+    REFLECTION = "reflection", _("Reflection")
+    OTHER = "other", pgettext_lazy("agenda item kind", "Other")
+
+
+# The title an item of each kind shows when it has none of its own: the guidance's parts of a
+# meeting are stored without a title, so that each person reads them in their own language.
+DEFAULT_AGENDA_TITLES = {
+    AgendaItemKind.CASE_COLLABORATION: _("Case collaboration"),
+    AgendaItemKind.TRAINING: pgettext_lazy("agenda item kind", "Training"),
+    AgendaItemKind.ADMINISTRATIVE_UPDATE: _("Administrative updates"),
+    AgendaItemKind.REFLECTION: _(
+        "Reflection: what is going well, what is proving difficult, ideas for improving"
+    ),
+}
 
 
 class AgendaItem(models.Model):
@@ -188,7 +203,8 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    title = models.CharField(max_length=200, validators=[validate_single_line])
+    # Empty: the kind's usual title (DEFAULT_AGENDA_TITLES), in the reader's language.
+    title = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     notes = models.TextField(blank=True)
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     topic = models.ForeignKey(
@@ -240,28 +256,33 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return str(self.shown_title)
+
+    @property
+    def shown_title(self):
+        """The item's own title, or its kind's usual one (translated) when it has none."""
+        return self.title or DEFAULT_AGENDA_TITLES.get(self.kind) or self.get_kind_display()
 
 
 class AttendanceResponse(models.TextChoices):
-    NO_RESPONSE = "no_response", "No response"
-    ATTENDING = "attending", "Attending"
-    NOT_ATTENDING = "not_attending", "Not attending"
+    NO_RESPONSE = "no_response", _("No response")
+    ATTENDING = "attending", _("Attending")
+    NOT_ATTENDING = "not_attending", _("Not attending")
 
 
 class AttendancePresence(models.TextChoices):
-    UNRECORDED = "unrecorded", "Not recorded"
-    PRESENT = "present", "Present"
-    LATE = "late", "Late"
-    EXCUSED = "excused", "Excused"
-    ABSENT = "absent", "Absent"
+    UNRECORDED = "unrecorded", _("Not recorded")
+    PRESENT = "present", pgettext_lazy("presence", "Present")
+    LATE = "late", pgettext_lazy("presence", "Late")
+    EXCUSED = "excused", pgettext_lazy("presence", "Excused")
+    ABSENT = "absent", pgettext_lazy("presence", "Absent")
 
 
 class PresenceSource(models.TextChoices):
-    NONE = "", "Not recorded"
-    COORDINATOR = "coordinator", "Recorded by a coordinator"
-    SELF_CODE = "self_code", "Checked in with the code"
-    SELF_LINK = "self_link", "Checked in with the online link"
+    NONE = "", _("Not recorded")
+    COORDINATOR = "coordinator", _("Recorded by a coordinator")
+    SELF_CODE = "self_code", _("Checked in with the code")
+    SELF_LINK = "self_link", _("Checked in with the online link")
 
 
 class Attendance(models.Model):
@@ -332,7 +353,7 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["user", "meeting"])]
 
     def __str__(self):
-        return f"{self.user} at {self.meeting}"
+        return _("%(person)s at %(meeting)s") % {"person": self.user, "meeting": self.meeting}
 
     @property
     def was_there(self):
@@ -349,10 +370,10 @@ class Minutes(models.Model):
     Case-collaboration notes are deliberately not here (see CaseCollaborationNotes)."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    going_well = models.TextField("what is going well", blank=True)
-    proving_difficult = models.TextField("what is proving difficult", blank=True)
-    ideas_for_improving = models.TextField("ideas for improving", blank=True)
-    administrative_updates = models.TextField(blank=True)
+    going_well = models.TextField(_("what is going well"), blank=True)
+    proving_difficult = models.TextField(_("what is proving difficult"), blank=True)
+    ideas_for_improving = models.TextField(_("ideas for improving"), blank=True)
+    administrative_updates = models.TextField(_("administrative updates"), blank=True)
     version = models.PositiveIntegerField(default=1)
     # When the campus's retention setting erased the texts (meetings.retention); the row stays.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -368,7 +389,8 @@ class Minutes(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "minutes"
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="minutes_version_positive"),
             models.CheckConstraint(
@@ -384,7 +406,7 @@ class Minutes(models.Model):
         ]
 
     def __str__(self):
-        return f"Minutes of {self.meeting}"
+        return _("Minutes of %(meeting)s") % {"meeting": self.meeting}
 
 
 class CaseCollaborationNotes(models.Model):
@@ -413,7 +435,8 @@ class CaseCollaborationNotes(models.Model):
     history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
-        verbose_name_plural = "case-collaboration notes"
+        verbose_name = _("case-collaboration notes")
+        verbose_name_plural = _("case-collaboration notes")
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="case_notes_version_positive"),
             models.CheckConstraint(
@@ -423,7 +446,7 @@ class CaseCollaborationNotes(models.Model):
         ]
 
     def __str__(self):
-        return f"Case-collaboration notes of {self.meeting}"
+        return _("Case-collaboration notes of %(meeting)s") % {"meeting": self.meeting}
 
 
 class ActionItem(models.Model):
@@ -457,15 +480,15 @@ class ActionItem(models.Model):
 
 
 class SuggestionKind(models.TextChoices):
-    GOING_WELL = "going_well", "Something going well"
-    PROVING_DIFFICULT = "proving_difficult", "Something proving difficult"
-    IDEA = "idea", "An idea for improving"
-    CASE_QUESTION = "case_question", "A question for case collaboration"
+    GOING_WELL = "going_well", _("Something going well")
+    PROVING_DIFFICULT = "proving_difficult", _("Something proving difficult")
+    IDEA = "idea", _("An idea for improving")
+    CASE_QUESTION = "case_question", _("A question for case collaboration")
 
 
 class SuggestionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    USED = "used", "Used"
+    OPEN = "open", pgettext_lazy("suggestion status", "Open")
+    USED = "used", pgettext_lazy("suggestion status", "Used")
 
 
 class DiscussionSuggestion(models.Model):
@@ -537,16 +560,16 @@ class CalendarFeed(models.Model):
     reset_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"Calendar feed of {self.user}"
+        return _("Calendar feed of %(person)s") % {"person": self.user}
 
     def get_absolute_url(self):
         return reverse("meetings:calendar_feed", kwargs={"token": self.token})
 
 
 class GapReminderStage(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming (from the 20th of the month before)"
-    OVERDUE = "overdue", "Overdue (from the 1st)"
-    ESCALATION = "escalation", "Escalation (from the 15th)"
+    UPCOMING = "upcoming", _("Upcoming (from the 20th of the month before)")
+    OVERDUE = "overdue", _("Overdue (from the 1st)")
+    ESCALATION = "escalation", _("Escalation (from the 15th)")
 
 
 class GapReminder(models.Model):
@@ -557,7 +580,7 @@ class GapReminder(models.Model):
     campus = models.ForeignKey(
         "members.Campus", on_delete=models.PROTECT, related_name="gap_reminders"
     )
-    month = models.DateField(help_text="The first day of the month without a meeting.")
+    month = models.DateField(help_text=_("The first day of the month without a meeting."))
     stage = models.CharField(max_length=16, choices=Stage.choices)
     recipients = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(auto_now_add=True)

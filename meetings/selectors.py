@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from members.models import Campus, Membership, User
 from members.selectors import VISIBLE_STATUSES
@@ -178,14 +179,14 @@ def previous_time_and_place(*, meeting: Meeting):
 
 
 CHANGE_LABELS = {
-    "title": "title",
-    "description": "description",
-    "starts_at": "start",
-    "ends_at": "end",
-    "location": "location",
-    "online_link": "online link",
-    "status": "status",
-    "cancelled_reason": "cancellation reason",
+    "title": pgettext_lazy("changed field", "title"),
+    "description": pgettext_lazy("changed field", "description"),
+    "starts_at": pgettext_lazy("changed field", "start"),
+    "ends_at": pgettext_lazy("changed field", "end"),
+    "location": pgettext_lazy("changed field", "location"),
+    "online_link": pgettext_lazy("changed field", "online link"),
+    "status": pgettext_lazy("changed field", "status"),
+    "cancelled_reason": pgettext_lazy("changed field", "cancellation reason"),
 }
 
 
@@ -197,14 +198,19 @@ def meeting_changes(*, meeting: Meeting, limit: int = 20) -> list[dict]:
         if len(changes) == limit:
             break
         if older is None:
-            what = "scheduled"
+            what = pgettext("meeting change", "scheduled")
         else:
             fields = [
                 label
                 for name, label in CHANGE_LABELS.items()
                 if getattr(newer, name) != getattr(older, name)
             ]
-            what = "changed " + ", ".join(fields) if fields else "saved without changes"
+            what = (
+                pgettext("meeting change", "changed %(fields)s")
+                % {"fields": ", ".join(str(f) for f in fields)}
+                if fields
+                else pgettext("meeting change", "saved without changes")
+            )
         changes.append({"at": newer.history_date, "by": newer.history_user, "what": what})
     return changes
 

@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.forms import error_text
@@ -40,15 +43,14 @@ from .respond_links import RespondLinkError, attendance_for_token
 
 MAX_SERIES_OCCURRENCES = 60
 
-# The guidance's parts of a meeting, in order: what a new meeting's agenda starts with.
+# The guidance's parts of a meeting, in order: what a new meeting's agenda starts with. Their
+# titles are stored empty: each reader sees the kind's usual title in their own language
+# (AgendaItem.shown_title).
 GUIDANCE_AGENDA = [
-    (AgendaItem.Kind.CASE_COLLABORATION, "Case collaboration"),
-    (AgendaItem.Kind.TRAINING, "Training"),
-    (AgendaItem.Kind.ADMINISTRATIVE_UPDATE, "Administrative updates"),
-    (
-        AgendaItem.Kind.REFLECTION,
-        "Reflection: what is going well, what is proving difficult, ideas for improving",
-    ),
+    (AgendaItem.Kind.CASE_COLLABORATION, ""),
+    (AgendaItem.Kind.TRAINING, ""),
+    (AgendaItem.Kind.ADMINISTRATIVE_UPDATE, ""),
+    (AgendaItem.Kind.REFLECTION, ""),
 ]
 EARLIEST_MOMENT = dt.datetime.combine(EARLIEST_DATE, dt.time.min, tzinfo=dt.UTC)
 LATEST_MOMENT = dt.datetime.combine(LATEST_DATE, dt.time.max, tzinfo=dt.UTC)
@@ -78,12 +80,18 @@ class StaleEdit(ValidationError):
     """Someone else saved first. Carries what is saved now (`current`; None when it was never
     written) so that the page can show it beside what the person typed."""
 
-    def __init__(self, current, *, what="a change to this meeting", compare_with="details"):
+    def __init__(self, current, *, what=None, compare_with=None):
         self.current = current
         super().__init__(
-            f"Someone else saved {what} after you opened the page, so your changes were not "
-            "saved. They are still in the form below: compare them with the current "
-            f"{compare_with} and save again."
+            _(
+                "Someone else saved %(what)s after you opened the page, so your changes were "
+                "not saved. They are still in the form below: compare them with the current "
+                "%(compare_with)s and save again."
+            )
+            % {
+                "what": what or _("a change to this meeting"),
+                "compare_with": compare_with or pgettext("compare with the current", "details"),
+            }
         )
 
 
@@ -113,15 +121,23 @@ def local_to_utc(*, campus: Campus, day: dt.date, time: dt.time) -> dt.datetime:
     utc = aware.astimezone(dt.UTC)
     if utc.astimezone(campus.tz).replace(tzinfo=None) != naive:
         raise ValidationError(
-            f"{time:%H:%M} does not exist on {day:%-d %B %Y} in {campus.time_zone}: "
-            "the clocks change that night. Choose another time."
+            _(
+                "%(time)s does not exist on %(day)s in %(zone)s: the clocks change that night. "
+                "Choose another time."
+            )
+            % {
+                "time": date_format(time, "TIME_FORMAT"),
+                "day": date_format(day, "DATE_FORMAT"),
+                "zone": campus.time_zone,
+            }
         )
     return utc
 
 
 def _format_local(campus: Campus, moment: dt.datetime) -> str:
     local = moment.astimezone(campus.tz)
-    return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
+    day, time = date_format(local, "SHORT_DATE_FORMAT"), date_format(local, "TIME_FORMAT")
+    return f"{day}, {time} {local.tzname()}"
 
 
 def _check_times(
@@ -132,20 +148,25 @@ def _check_times(
         if not EARLIEST_MOMENT <= moment <= LATEST_MOMENT:
             raise ValidationError({name: DATE_RANGE_MESSAGE})
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The meeting must end after it starts."})
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
     if allow_past:
         if starts_at < timezone.now() - PAST_MEETING_LIMIT:
             raise ValidationError(
                 {
-                    "starts_at": f"{_format_local(campus, starts_at)} is more than a year ago. "
-                    "A meeting that already happened can be recorded up to a year later."
+                    "starts_at": _(
+                        "%(when)s is more than a year ago. A meeting that already happened can "
+                        "be recorded up to a year later."
+                    )
+                    % {"when": _format_local(campus, starts_at)}
                 }
             )
     elif starts_at <= timezone.now():
         raise ValidationError(
             {
-                "starts_at": f"{_format_local(campus, starts_at)} is in the past. "
-                "Meetings can only be scheduled in the future."
+                "starts_at": _(
+                    "%(when)s is in the past. Meetings can only be scheduled in the future."
+                )
+                % {"when": _format_local(campus, starts_at)}
             }
         )
 
@@ -245,15 +266,18 @@ def _initial_agenda(
 
 def _check_agenda_choice(*, campus: Campus, agenda: str, before: dt.datetime):
     if agenda not in (AGENDA_GUIDANCE, AGENDA_PREVIOUS, AGENDA_EMPTY):
-        raise ValidationError({"agenda": "Choose how the agenda starts."})
+        raise ValidationError({"agenda": _("Choose how the agenda starts.")})
     previous = None
     if agenda == AGENDA_PREVIOUS:
         previous = _previous_meeting(campus=campus, before=before)
         if previous is None:
             raise ValidationError(
                 {
-                    "agenda": f"{campus} has no earlier meeting with an agenda to copy. "
-                    "Start from the guidance's parts instead."
+                    "agenda": _(
+                        "%(campus)s has no earlier meeting with an agenda to copy. "
+                        "Start from the guidance's parts instead."
+                    )
+                    % {"campus": campus}
                 }
             )
     return previous
@@ -282,7 +306,7 @@ def _new_meeting(
 
 def _check_place(meeting: Meeting) -> None:
     if not meeting.location and not meeting.online_link:
-        raise ValidationError({"location": "Give a location, an online link, or both."})
+        raise ValidationError({"location": _("Give a location, an online link, or both.")})
 
 
 @transaction.atomic
@@ -326,6 +350,34 @@ def schedule_meeting(
     return meeting
 
 
+WEEKDAYS_PLURAL = {
+    0: gettext_lazy("Mondays"),
+    1: gettext_lazy("Tuesdays"),
+    2: gettext_lazy("Wednesdays"),
+    3: gettext_lazy("Thursdays"),
+    4: gettext_lazy("Fridays"),
+    5: gettext_lazy("Saturdays"),
+    6: gettext_lazy("Sundays"),
+}
+# "Second Tuesday": the weekday after an ordinal (lowercase in French: « deuxième mardi »).
+WEEKDAYS_AFTER_ORDINAL = {
+    0: pgettext_lazy("weekday after an ordinal", "Monday"),
+    1: pgettext_lazy("weekday after an ordinal", "Tuesday"),
+    2: pgettext_lazy("weekday after an ordinal", "Wednesday"),
+    3: pgettext_lazy("weekday after an ordinal", "Thursday"),
+    4: pgettext_lazy("weekday after an ordinal", "Friday"),
+    5: pgettext_lazy("weekday after an ordinal", "Saturday"),
+    6: pgettext_lazy("weekday after an ordinal", "Sunday"),
+}
+WEEK_ORDINALS = {
+    1: pgettext_lazy("week of the month", "First"),
+    2: pgettext_lazy("week of the month", "Second"),
+    3: pgettext_lazy("week of the month", "Third"),
+    4: pgettext_lazy("week of the month", "Fourth"),
+    -1: pgettext_lazy("week of the month", "Last"),
+}
+
+
 @dataclass(frozen=True)
 class Recurrence:
     """A simple recurrence a coordinator can describe in a form."""
@@ -358,20 +410,65 @@ class Recurrence:
             until=until,
         )
 
-    def describe(self) -> str:
-        day = dt.date(2024, 1, 1 + self.weekday).strftime("%A")  # 1 Jan 2024 was a Monday
-        if self.frequency == "weekly":
-            every = "every week" if self.interval == 1 else f"every {self.interval} weeks"
-            text = f"{day}s, {every}"
+    @classmethod
+    def from_rule(cls, text: str, *, duration: dt.timedelta) -> "Recurrence":
+        """The recurrence a series' stored rule (`str(Recurrence.rule())`) stands for; its
+        meetings last `duration`. Raises ValueError for a rule not written by `rule()`."""
+        rule = dateutil_rrule.rrulestr(text)
+        start, until = rule._dtstart, rule._until
+        if until is None or rule._freq not in (dateutil_rrule.WEEKLY, dateutil_rrule.MONTHLY):
+            raise ValueError(text)
+        if rule._freq == dateutil_rrule.WEEKLY:
+            (weekday,) = rule._byweekday
+            frequency, week_of_month = "weekly", 1
         else:
-            ordinal = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}[
-                self.week_of_month
-            ]
-            text = f"{ordinal} {day} of every month"
-        return (
-            f"{text}, {self.start_time:%H:%M}\N{EN DASH}{self.end_time:%H:%M}, "
-            f"{self.first_day:%-d %b %Y} to {self.last_day:%-d %b %Y}"
+            ((weekday, week_of_month),) = rule._bynweekday
+            frequency = "monthly"
+        return cls(
+            frequency=frequency,
+            first_day=start.date(),
+            last_day=until.date(),
+            start_time=start.time(),
+            end_time=(start + duration).time(),
+            weekday=weekday,
+            interval=rule._interval,
+            week_of_month=week_of_month,
         )
+
+    def describe(self) -> str:
+        """The recurrence in words, in the active language."""
+        if self.frequency == "weekly":
+            days = WEEKDAYS_PLURAL[self.weekday]
+            if self.interval == 1:
+                text = _("%(weekdays)s, every week") % {"weekdays": days}
+            else:
+                text = _("%(weekdays)s, every %(n)s weeks") % {"weekdays": days, "n": self.interval}
+        else:
+            text = _("%(ordinal)s %(weekday)s of every month") % {
+                "ordinal": WEEK_ORDINALS[self.week_of_month],
+                "weekday": WEEKDAYS_AFTER_ORDINAL[self.weekday],
+            }
+        return _("%(pattern)s, %(start)s–%(end)s, %(first)s to %(last)s") % {  # noqa: RUF001
+            "pattern": text,
+            "start": date_format(self.start_time, "TIME_FORMAT"),
+            "end": date_format(self.end_time, "TIME_FORMAT"),
+            "first": date_format(self.first_day, "DATE_FORMAT"),
+            "last": date_format(self.last_day, "DATE_FORMAT"),
+        }
+
+
+def series_description(meeting: Meeting) -> str:
+    """A meeting's series in words, in the reader's language (the description stored with the
+    series is in the language of the person who scheduled it: what is shown when its rule
+    cannot be read back)."""
+    series = meeting.series
+    try:
+        recurrence = Recurrence.from_rule(
+            series.rrule, duration=meeting.ends_at - meeting.starts_at
+        )
+    except (ValueError, TypeError):
+        return series.description
+    return recurrence.describe()
 
 
 @transaction.atomic
@@ -388,16 +485,16 @@ def schedule_series(
 ) -> list[Meeting]:
     """Schedule every occurrence of a recurrence as its own meeting (future occurrences only)."""
     if recurrence.frequency not in ("weekly", "monthly"):
-        raise ValidationError({"frequency": "Choose weekly or monthly."})
+        raise ValidationError({"frequency": _("Choose weekly or monthly.")})
     for name in ("first_day", "last_day"):
         try:
             validate_date_in_range(getattr(recurrence, name))
         except ValidationError:
             raise ValidationError({name: DATE_RANGE_MESSAGE}) from None
     if recurrence.last_day < recurrence.first_day:
-        raise ValidationError({"last_day": "The last day must not be before the first day."})
+        raise ValidationError({"last_day": _("The last day must not be before the first day.")})
     if recurrence.end_time <= recurrence.start_time:
-        raise ValidationError({"end_time": "The meeting must end after it starts."})
+        raise ValidationError({"end_time": _("The meeting must end after it starts.")})
     duration = dt.datetime.combine(recurrence.first_day, recurrence.end_time) - dt.datetime.combine(
         recurrence.first_day, recurrence.start_time
     )
@@ -411,13 +508,16 @@ def schedule_series(
         occurrences.append(starts_at)
         if len(occurrences) > MAX_SERIES_OCCURRENCES:
             raise ValidationError(
-                f"That makes more than {MAX_SERIES_OCCURRENCES} meetings. "
-                "Choose an earlier last day or a less frequent pattern."
+                _(
+                    "That makes more than %(n)s meetings. "
+                    "Choose an earlier last day or a less frequent pattern."
+                )
+                % {"n": MAX_SERIES_OCCURRENCES}
             )
     if not occurrences:
         raise ValidationError(
-            f"“{recurrence.describe()}” has no future occurrences. "
-            "Check the days and the date range."
+            _("“%(pattern)s” has no future occurrences. Check the days and the date range.")
+            % {"pattern": recurrence.describe()}
         )
     previous = _check_agenda_choice(campus=campus, agenda=agenda, before=occurrences[0])
     series = MeetingSeries.objects.create(
@@ -464,22 +564,22 @@ def update_meeting(
     local time of day. A change of time or place bumps SEQUENCE; a change of time also asks
     everyone to respond again. Refused when someone else saved since `version`."""
     if scope not in ("this", "following"):
-        raise ValidationError({"scope": "Choose this meeting or this and the following ones."})
+        raise ValidationError({"scope": _("Choose this meeting or this and the following ones.")})
     if scope == "following" and meeting.series_id is None:
-        raise ValidationError({"scope": "This meeting is not part of a series."})
+        raise ValidationError({"scope": _("This meeting is not part of a series.")})
     campus = meeting.campus
     current = claim_version(meeting, version)
     if current.is_cancelled:
-        raise ValidationError("This meeting was cancelled; it can no longer be changed.")
+        raise ValidationError(_("This meeting was cancelled; it can no longer be changed."))
     time_changed = (starts_at, ends_at) != (current.starts_at, current.ends_at)
     if time_changed:
         if current.starts_at <= timezone.now():
             raise ValidationError(
-                {"starts_at": "This meeting has already started; its time can no longer change."}
+                {"starts_at": _("This meeting has already started; its time can no longer change.")}
             )
         _check_times(campus=campus, starts_at=starts_at, ends_at=ends_at)
     elif ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The meeting must end after it starts."})
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
 
     targets = [current]
     if scope == "following":
@@ -506,7 +606,10 @@ def update_meeting(
             new_end = new_start + duration
             if time_changed and new_start <= timezone.now():
                 raise ValidationError(
-                    {"starts_at": f"{_format_local(campus, new_start)} would be in the past."}
+                    {
+                        "starts_at": _("%(when)s would be in the past.")
+                        % {"when": _format_local(campus, new_start)}
+                    }
                 )
         moved = (new_start, new_end) != (target.starts_at, target.ends_at)
         place_changed = (location.strip(), online_link.strip()) != (
@@ -556,18 +659,18 @@ def cancel_meeting(
     a reason; the meetings, their agendas and their responses stay on record. Returns the
     meetings cancelled, the one asked for first."""
     if scope not in ("this", "following"):
-        raise ValidationError({"scope": "Choose this meeting or this and the following ones."})
+        raise ValidationError({"scope": _("Choose this meeting or this and the following ones.")})
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if scope == "following" and meeting.series_id is None:
-        raise ValidationError({"scope": "This meeting is not part of a series."})
+        raise ValidationError({"scope": _("This meeting is not part of a series.")})
     reason = reason.strip()
     if meeting.is_cancelled:
-        raise ValidationError("This meeting is already cancelled.")
+        raise ValidationError(_("This meeting is already cancelled."))
     if not reason:
-        raise ValidationError({"reason": "Say why the meeting is cancelled; attendees see it."})
+        raise ValidationError({"reason": _("Say why the meeting is cancelled; attendees see it.")})
     now = timezone.now()
     if meeting.starts_at <= now:
-        raise ValidationError("This meeting has already started; it can no longer be cancelled.")
+        raise ValidationError(_("This meeting has already started; it can no longer be cancelled."))
     targets = [meeting]
     if scope == "following":
         targets += list(
@@ -595,18 +698,25 @@ def cancel_meeting(
 def check_active_member(*, field: str, user: User | None, campus: Campus) -> None:
     """Refuse, on `field`, someone who is not an active member of the campus."""
     if user is not None and not is_active_member(user=user, campus=campus):
-        raise ValidationError({field: f"{user} is not an active member of {campus}."})
+        raise ValidationError(
+            {
+                field: _("%(person)s is not an active member of %(campus)s.")
+                % {"person": user, "campus": campus}
+            }
+        )
 
 
 # --- responses -----------------------------------------------------------------------------
 def _check_can_respond(attendance: Attendance) -> None:
     meeting = attendance.meeting
     if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled; there is nothing to respond to.")
+        raise ValidationError(_("This meeting was cancelled; there is nothing to respond to."))
     if meeting.starts_at <= timezone.now():
         raise ValidationError(
-            "This meeting has already started, so responses are closed. "
-            "Tell your coordinator if something changed."
+            _(
+                "This meeting has already started, so responses are closed. "
+                "Tell your coordinator if something changed."
+            )
         )
 
 
@@ -619,7 +729,7 @@ def respond(*, attendance: Attendance, response: str, note: str = "") -> Attenda
         .get(pk=attendance.pk)
     )
     if response not in (Attendance.Response.ATTENDING, Attendance.Response.NOT_ATTENDING):
-        raise ValidationError({"response": "Choose attending or not attending."})
+        raise ValidationError({"response": _("Choose attending or not attending.")})
     _check_can_respond(attendance)
     attendance.response = response
     attendance.response_note = note.strip()
@@ -642,11 +752,11 @@ def respond_with_token(*, token: str, note: str = "") -> Attendance:
 # --- presence ------------------------------------------------------------------------------
 def _check_presence_time(meeting: Meeting) -> None:
     if meeting.is_cancelled:
-        raise ValidationError("This meeting was cancelled; there is no presence to record.")
+        raise ValidationError(_("This meeting was cancelled; there is no presence to record."))
     if meeting.starts_at > timezone.now():
         raise ValidationError(
-            "Presence can be recorded once the meeting has started "
-            f"({_format_local(meeting.campus, meeting.starts_at)})."
+            _("Presence can be recorded once the meeting has started (%(when)s).")
+            % {"when": _format_local(meeting.campus, meeting.starts_at)}
         )
 
 
@@ -658,10 +768,10 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) ->
     _check_presence_time(meeting)
     valid = set(Attendance.Presence.values)
     if any(value not in valid for value in presences.values()):
-        raise ValidationError("Choose present, late, excused or absent for each person.")
+        raise ValidationError(_("Choose present, late, excused or absent for each person."))
     rows = {a.pk: a for a in meeting.attendances.filter(pk__in=list(presences))}
     if len(rows) != len(presences):
-        raise ValidationError("Someone on this list is not expected at this meeting.")
+        raise ValidationError(_("Someone on this list is not expected at this meeting."))
     now = timezone.now()
     changed = []
     for pk, presence in presences.items():
@@ -718,7 +828,9 @@ def suggest(
     """A member suggests something for the next meeting. When anonymous, the author is not
     stored at all (the model keeps no history either)."""
     if membership_for(user=by, campus=campus) is None:
-        raise ValidationError(f"Only members of {campus} can make suggestions.")
+        raise ValidationError(
+            _("Only members of %(campus)s can make suggestions.") % {"campus": campus}
+        )
     suggestion = DiscussionSuggestion(
         campus=campus,
         kind=kind,
@@ -738,9 +850,9 @@ def mark_suggestion_used(
 ) -> DiscussionSuggestion:
     suggestion = DiscussionSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status == DiscussionSuggestion.Status.USED:
-        raise ValidationError("This suggestion was already marked used.")
+        raise ValidationError(_("This suggestion was already marked used."))
     if meeting is not None and meeting.campus_id != suggestion.campus_id:
-        raise ValidationError("That meeting belongs to another campus.")
+        raise ValidationError(_("That meeting belongs to another campus."))
     suggestion.status = DiscussionSuggestion.Status.USED
     suggestion.used_in = meeting
     suggestion.used_at = timezone.now()
@@ -752,14 +864,14 @@ def mark_suggestion_used(
 # --- calendar feed -------------------------------------------------------------------------
 @transaction.atomic
 def calendar_feed_for(*, user: User) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
 @transaction.atomic
 def reset_calendar_feed(*, user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
-    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     feed.token = new_feed_token()
     feed.reset_at = timezone.now()
     feed.save(update_fields=["token", "reset_at"])

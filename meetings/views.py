@@ -88,7 +88,7 @@ class MeetingCalendarView(CampusMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = MonthForm({"year": self.kwargs["year"], "month": self.kwargs["month"]})
         if not form.is_valid():
-            raise Http404("No such month.")
+            raise Http404(_("No such month."))
         first = form.first_day()
         today = timezone.localdate(timezone=self.campus.tz)
         weeks = selectors.month_calendar(
@@ -171,7 +171,13 @@ class MeetingCreateView(CoordinatorRequiredMixin, FormView):
             )
             return redirect("meetings:roster", campus=self.campus.slug, pk=meeting.pk)
         messages.success(
-            self.request, f"Scheduled “{meeting.title}”; {expected} people are expected."
+            self.request,
+            ngettext(
+                "Scheduled “%(title)s”; %(expected)s person is expected.",
+                "Scheduled “%(title)s”; %(expected)s people are expected.",
+                expected,
+            )
+            % {"title": meeting.title, "expected": expected},
         )
         return redirect(meeting)
 
@@ -201,7 +207,12 @@ class SeriesCreateView(CoordinatorRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Scheduled {len(meetings)} meetings: {meetings[0].series.description}.",
+            ngettext(
+                "Scheduled %(count)s meeting: %(pattern)s.",
+                "Scheduled %(count)s meetings: %(pattern)s.",
+                len(meetings),
+            )
+            % {"count": len(meetings), "pattern": meetings[0].series.description},
         )
         return redirect("meetings:meeting_list", campus=self.campus.slug)
 
@@ -223,7 +234,7 @@ class MeetingEditView(CoordinatorRequiredMixin, MeetingMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if self.get_meeting().is_cancelled:
-            messages.error(request, "This meeting was cancelled; it can no longer be changed.")
+            messages.error(request, _("This meeting was cancelled; it can no longer be changed."))
             return redirect(self.get_meeting())
         return super().get(request, *args, **kwargs)
 
@@ -248,9 +259,18 @@ class MeetingEditView(CoordinatorRequiredMixin, MeetingMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         if len(changed) > 1:
-            messages.success(self.request, f"Saved this and {len(changed) - 1} following meetings.")
+            following = len(changed) - 1
+            messages.success(
+                self.request,
+                ngettext(
+                    "Saved this and %(count)s following meeting.",
+                    "Saved this and %(count)s following meetings.",
+                    following,
+                )
+                % {"count": following},
+            )
         else:
-            messages.success(self.request, "Saved the meeting.")
+            messages.success(self.request, _("Saved the meeting."))
         return redirect(changed[0])
 
     def _stale(self, form, stale):
@@ -293,11 +313,16 @@ class MeetingCancelView(CoordinatorRequiredMixin, MeetingMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         meeting = cancelled[0]
-        if len(cancelled) > 1:
-            text = f"Cancelled “{meeting.title}” and {len(cancelled) - 1} following meetings."
+        following = len(cancelled) - 1
+        if following:
+            text = ngettext(
+                "Cancelled “%(title)s” and %(count)s following meeting. Attendees see the reason.",
+                "Cancelled “%(title)s” and %(count)s following meetings. Attendees see the reason.",
+                following,
+            ) % {"title": meeting.title, "count": following}
         else:
-            text = f"Cancelled “{meeting.title}”."
-        messages.success(self.request, f"{text} Attendees see the reason.")
+            text = _("Cancelled “%(title)s”. Attendees see the reason.") % {"title": meeting.title}
+        messages.success(self.request, text)
         return redirect(meeting)
 
 
@@ -314,8 +339,10 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
         if attendance is None:
             messages.error(
                 request,
-                "You are not on the list for this meeting (you joined after it was scheduled, "
-                "or you are on leave).",
+                _(
+                    "You are not on the list for this meeting (you joined after it was "
+                    "scheduled, or you are on leave)."
+                ),
             )
             return target
         form = RespondForm(request.POST)
@@ -333,7 +360,8 @@ class RespondView(MemberRequiredMixin, MeetingMixin, View):
             return target
         messages.success(
             request,
-            f"Your response to “{meeting.title}”: {attendance.get_response_display().lower()}.",
+            _("Your response to “%(title)s”: %(response)s.")
+            % {"title": meeting.title, "response": attendance.get_response_display().lower()},
         )
         return target
 
@@ -488,7 +516,7 @@ class SuggestionListView(CampusMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if self.membership is None:
-            raise PermissionDenied("Only members of this campus can make suggestions.")
+            raise PermissionDenied(_("Only members of this campus can make suggestions."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -506,8 +534,9 @@ class SuggestionListView(CampusMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Thank you: your suggestion is with the coordinators"
-            + (" (anonymously)." if data["is_anonymous"] else "."),
+            _("Thank you: your suggestion is with the coordinators (anonymously).")
+            if data["is_anonymous"]
+            else _("Thank you: your suggestion is with the coordinators."),
         )
         return redirect("meetings:suggestion_list", campus=self.campus.slug)
 
@@ -527,7 +556,7 @@ class SuggestionUseView(CoordinatorRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "Marked the suggestion used.")
+            messages.success(request, _("Marked the suggestion used."))
         if meeting is not None:
             return redirect("meetings:agenda", campus=self.campus.slug, pk=meeting.pk)
         return redirect("meetings:suggestion_list", campus=self.campus.slug)
@@ -572,12 +601,14 @@ class CalendarFeedResetView(LoginRequiredMixin, View):
         if had_one:
             messages.success(
                 request,
-                "Your calendar address is new; the old one no longer works. "
-                "Subscribe again with the address below.",
+                _(
+                    "Your calendar address is new; the old one no longer works. "
+                    "Subscribe again with the address below."
+                ),
             )
         else:
             messages.success(
-                request, "Your calendar address is ready: subscribe to it in your calendar."
+                request, _("Your calendar address is ready: subscribe to it in your calendar.")
             )
         return redirect("meetings:calendar_feed_settings")
 
@@ -588,7 +619,7 @@ def calendar_feed(request, token):
     feed = selectors.feed_for_token(token=token)
     if feed is None:
         return HttpResponse(
-            "This calendar address is not valid (it may have been reset).",
+            _("This calendar address is not valid (it may have been reset)."),
             status=404,
             content_type="text/plain; charset=utf-8",
         )

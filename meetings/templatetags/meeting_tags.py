@@ -15,8 +15,8 @@ register = template.Library()
 @register.simple_tag
 def meeting_when(meeting, campus):
     """When the meeting is, in the campus's time zone, with the zone named:
-    `<time datetime="2027-01-14T22:00:00+00:00">Thu 14 Jan 2027, 17:00\N{EN DASH}18:30 EST</time> (in French
-    `jeu. 14 janv. 2027, 17 h 00\N{EN DASH}18 h 30 EST`)
+    `<time datetime="2027-01-14T22:00:00+00:00">Thu 14 Jan 2027, 17:00\N{EN DASH}18:30
+    EST</time> (in French `jeu. 14 janv. 2027, 17 h 00\N{EN DASH}18 h 30 EST`)
     <span class="meeting-tz">(America/Toronto)</span>`."""
     zone = campus.tz
     starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
@@ -58,3 +58,11 @@ def meeting_short_when(meeting, campus):
         date_format(starts, f"D j, {get_format('TIME_FORMAT')}"),
         date_format(ends, get_format("TIME_FORMAT")),
     )
+
+
+@register.simple_tag
+def series_description(meeting):
+    """The meeting's series in words, in the reader's language."""
+    from meetings.services import series_description as describe
+
+    return describe(meeting)

@@ -38,7 +38,7 @@ def _schedule(world, *, days, title):
 
 
 def _titles(meeting):
-    return list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+    return [str(item.shown_title) for item in meeting.agenda_items.order_by("position")]
 
 
 def _count_posts(page):

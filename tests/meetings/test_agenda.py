@@ -19,7 +19,7 @@ def _url(name, meeting, **kwargs):
 
 
 def _titles(meeting):
-    return list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
+    return [str(item.shown_title) for item in meeting.agenda_items.order_by("position")]
 
 
 GUIDANCE = [

@@ -972,7 +972,7 @@ def test_edit_this_and_following_through_the_page(client, world, now):
         ),
     )
     assert response.status_code == 302
-    assert _messages(client.get(response.url)) == ["Saved this and 1 following meetings."]
+    assert _messages(client.get(response.url)) == ["Saved this and 1 following meeting."]
     tz = world.campus.tz
     assert [
         m.starts_at.astimezone(tz).strftime("%m-%d %H:%M")
@@ -988,7 +988,7 @@ def test_schedule_at_a_time_the_clocks_skip_shows_message(client, world, now):
     )
     assert response.status_code == 200
     assert (
-        "02:30 does not exist on 14 March 2027 in America/Toronto: the clocks change that night."
+        "02:30 does not exist on 14 Mar 2027 in America/Toronto: the clocks change that night."
         in response.content.decode()
     )
     assert Meeting.objects.count() == 0
