@@ -1,17 +1,20 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from meetings.management.instant import add_at_argument, instant
 from meetings.retention import apply_retention
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Erase the text of case-collaboration notes (and of minutes, where the campus sets it) "
-        "older than each campus's retention setting (the daily job, run by hand)."
-    )
+    @property
+    def help(self):
+        """In the active language (argparse needs a str, not a lazy translation)."""
+        return _(
+            "Erase the text of case-collaboration notes (and of minutes, where the campus sets it) "
+            "older than each campus's retention setting (the daily job, run by hand)."
+        )
 
     def add_arguments(self, parser):
         add_at_argument(parser)

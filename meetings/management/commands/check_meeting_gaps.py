@@ -1,16 +1,18 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meetings.management.instant import add_at_argument, instant
 from meetings.reminders import check_meeting_gaps
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Remind coordinators of months without a community-of-practice meeting "
-        "(the hourly job, run by hand)."
-    )
+    @property
+    def help(self):
+        """In the active language (argparse needs a str, not a lazy translation)."""
+        return _(
+            "Remind coordinators of months without a community-of-practice meeting "
+            "(the hourly job, run by hand)."
+        )
 
     def add_arguments(self, parser):
         add_at_argument(parser)
