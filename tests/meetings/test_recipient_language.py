@@ -282,3 +282,28 @@ def test_series_invitation_counts_in_french(languages, now):
     assert english.subject == (
         f"[CoPractice] {len(meetings)} community-of-practice meetings, from 8 Sep"
     )
+
+
+def test_add_to_calendar_download_in_the_readers_language(client, languages, now):
+    world = languages
+    meeting = _schedule(world)
+    services.respond(attendance=attendance(meeting, world.peer), response="attending")
+    client.force_login(world.peer)
+    response = client.get(
+        reverse("meetings:meeting_ics", kwargs={"campus": "riverside", "pk": meeting.pk}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    description = str(event["DESCRIPTION"])
+    assert f"Votre réponse{NBSP}: " in description
+    assert f"Page de la rencontre{NBSP}: http" in description
+
+
+def test_check_in_refusal_in_french_with_a_french_time(client, languages, now):
+    world = languages
+    meeting = _schedule(world)
+    now.move_to(local(2026, 9, 8, 16, 0))
+    client.force_login(world.peer)
+    url = reverse("meetings:check_in", kwargs={"campus": "riverside", "pk": meeting.pk})
+    page = client.post(url, {"code": "ABCDEF"}, follow=True).content.decode()
+    assert f"Vous pourrez signaler votre présence à partir de 16{NBSP}h{NBSP}45 EDT." in page
