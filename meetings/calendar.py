@@ -14,7 +14,11 @@
 SEQUENCE tells calendars which version is newer: a meeting's own sequence, or for a series the
 sum of its meetings' sequences (each change or cancellation of an occurrence raises it).
 
-Only what every attendee may see goes in: never minutes, never case-collaboration notes."""
+Only what every attendee may see goes in: never minutes, never case-collaboration notes.
+
+What CoPractice writes (the calendar's name, "Cancelled", the description's labels) is in the
+active language: the recipient's for an e-mail (meetings.notifications), the owner's for the
+feed, the reader's for a download. Titles and places are as the coordinator wrote them."""
 
 import datetime as dt
 from collections import Counter
@@ -22,9 +26,11 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vRecur
 
+from members.language import language_of
 from outbox.mail import absolute_url
 
 from .models import Attendance, Meeting, MeetingSeries
@@ -87,8 +93,8 @@ def _describe(event: Event, meeting: Meeting, *, url: str, own: Attendance | Non
     title = f"{meeting.title} ({meeting.campus.name})"
     lines = []
     if meeting.is_cancelled:
-        title = f"Cancelled: {title}"
-        lines.append(f"Cancelled: {meeting.cancelled_reason}")
+        title = _("Cancelled: %(title)s") % {"title": title}
+        lines.append(_("Cancelled: %(reason)s") % {"reason": meeting.cancelled_reason})
     event.add("summary", title)
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     if meeting.location:
@@ -98,10 +104,10 @@ def _describe(event: Event, meeting: Meeting, *, url: str, own: Attendance | Non
     if meeting.description:
         lines.append(meeting.description)
     if meeting.online_link:
-        lines.append(f"Join online: {meeting.online_link}")
+        lines.append(_("Join online: %(link)s") % {"link": meeting.online_link})
     if own is not None:
-        lines.append(f"Your response: {own.get_response_display()}")
-    lines.append(f"Meeting page: {url}")
+        lines.append(_("Your response: %(response)s") % {"response": own.get_response_display()})
+    lines.append(_("Meeting page: %(url)s") % {"url": url})
     event.add("description", "\n\n".join(lines))
     event.add("url", url)
 
@@ -131,8 +137,14 @@ def meeting_calendar(*, meeting: Meeting, attendance: Attendance | None) -> byte
 
 
 def feed_calendar(*, user, meetings: list[Meeting]) -> bytes:
-    """Meetings with `own_attendances` prefetched (meetings.selectors.feed_meetings)."""
-    cal = _calendar("Community of practice meetings")
+    """Meetings with `own_attendances` prefetched (meetings.selectors.feed_meetings), in the
+    language of the feed's owner (whoever's calendar application fetches it)."""
+    with translation.override(language_of(user)):
+        return _feed_calendar(user=user, meetings=meetings)
+
+
+def _feed_calendar(*, user, meetings: list[Meeting]) -> bytes:
+    cal = _calendar(_("Community of practice meetings"))
     cal.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
         own = meeting.own_attendances[0] if meeting.own_attendances else None

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from members.models import Membership, User
@@ -116,8 +117,9 @@ def window_for(meeting: Meeting, now: dt.datetime | None = None, *, campus=None)
 
 
 def _local(meeting: Meeting, moment: dt.datetime) -> str:
+    """A time on the campus's clock, with its zone, in the active language (17:00 / 17 h 00)."""
     local = moment.astimezone(meeting.campus.tz)
-    return f"{local:%H:%M} {local.tzname()}"
+    return f"{time_format(local, 'TIME_FORMAT')} {local.tzname()}"
 
 
 # --- rate limits ---------------------------------------------------------------------------

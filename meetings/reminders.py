@@ -20,6 +20,8 @@ saying why. A stage counts as sent only when somebody was told; with nobody at a
 nothing is recorded and the next check tries again.
 
 Decisions are logged and returned by the hourly task: they name people by id, never by address.
+
+Every e-mail is written in its recipient's language (`members.language.language_of`).
 """
 
 import logging
@@ -32,8 +34,11 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from members.language import language_of
 from members.models import Campus, Membership
 from members.preferences import list_headers, stop_url
 from outbox.mail import absolute_url
@@ -41,7 +46,14 @@ from outbox.selectors import existing_keys
 from outbox.services import queue_email
 
 from .models import Attendance, GapReminder, Meeting
-from .notifications import local_time, meeting_lines, preferences_url, when
+from .notifications import (
+    day_and_time,
+    meeting_lines,
+    month_day,
+    preferences_url,
+    strong,
+    when,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +120,7 @@ def check_meeting_gaps(*, at: datetime | None = None, dry_run: bool = False) -> 
         local = starts_at.astimezone(zones[campus_id])
         held[campus_id].add(date(local.year, local.month, 1))
     due = {campus.pk: due_stages(now.astimezone(campus.tz)) for campus in campuses}
-    months = {month for stages in due.values() for month, _ in stages}
+    months = {month for stages in due.values() for month, _stage in stages}
     sent = set(
         GapReminder.objects.filter(month__in=months).values_list("campus_id", "month", "stage")
     )
@@ -164,6 +176,16 @@ def _recipients(campus: Campus, stage: str) -> tuple[list, bool]:
     return coordinators, False
 
 
+def gap_subject(*, campus: Campus, month: date, stage: str) -> str:
+    """The gap reminder's subject, in the active language."""
+    values = {"campus": campus.name, "month": date_format(month, "YEAR_MONTH_FORMAT")}
+    if stage == Stage.UPCOMING:
+        return _("%(campus)s: No community-of-practice meeting yet for %(month)s") % values
+    if stage == Stage.OVERDUE:
+        return _("%(campus)s: %(month)s has no community-of-practice meeting") % values
+    return _("%(campus)s: Half of %(month)s gone and no meeting at %(campus)s") % values
+
+
 @transaction.atomic
 def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision:
     """Record the reminder and queue its e-mails in one transaction, once per campus/month/stage.
@@ -186,30 +208,28 @@ def send_gap_reminder(*, campus: Campus, month: date, stage: str) -> GapDecision
         return GapDecision(campus, month, stage, "already sent")
     schedule_url = absolute_url(reverse("meetings:meeting_create", kwargs={"campus": campus.slug}))
     members_url = absolute_url(reverse("members:member_list", kwargs={"campus": campus.slug}))
-    subjects = {
-        Stage.UPCOMING: f"No community-of-practice meeting yet for {month:%B %Y}",
-        Stage.OVERDUE: f"{month:%B %Y} has no community-of-practice meeting",
-        Stage.ESCALATION: f"Half of {month:%B %Y} gone and no meeting at {campus}",
-    }
     for user in recipients:
-        queue_email(
-            key=f"gap:{campus.pk}:{month:%Y-%m}:{stage}:{user.pk}",
-            kind=f"gap_{stage}",
-            to=user.email,
-            user=user,
-            campus=campus,
-            subject=f"{campus}: {subjects[stage]}",
-            template="meetings/email/gap_reminder",
-            context={
-                "user": user,
-                "month": month,
-                "stage": stage,
-                "no_coordinator": to_site_admins,
-                "schedule_url": schedule_url,
-                "members_url": members_url,
-                "preferences_url": preferences_url(),
-            },
-        )
+        with translation.override(language_of(user)):
+            queue_email(
+                key=f"gap:{campus.pk}:{month:%Y-%m}:{stage}:{user.pk}",
+                kind=f"gap_{stage}",
+                to=user.email,
+                user=user,
+                campus=campus,
+                subject=gap_subject(campus=campus, month=month, stage=stage),
+                template="meetings/email/gap_reminder",
+                context={
+                    "user": user,
+                    "month": month,
+                    "month_strong": strong(date_format(month, "YEAR_MONTH_FORMAT")),
+                    "campus_strong": strong(campus),
+                    "stage": stage,
+                    "no_coordinator": to_site_admins,
+                    "schedule_url": schedule_url,
+                    "members_url": members_url,
+                    "preferences_url": preferences_url(),
+                },
+            )
     reminder.recipients = len(recipients)
     reminder.save(update_fields=["recipients"])
     return GapDecision(
@@ -252,30 +272,33 @@ def send_meeting_reminders(*, now: datetime | None = None) -> int:
                     f"meeting:{meeting.pk}:reminder:{meeting.starts_at:%Y%m%dT%H%M}:{row.user_id}",
                 )
             )
-    existing = existing_keys(key for _, key in due)
+    existing = existing_keys(key for _row, key in due)
     sent = 0
     for row, key in due:
         if key in existing:
             continue
         meeting = row.meeting
-        queue_email(
-            key=key,
-            kind="meeting_reminder",
-            to=row.user.email,
-            user=row.user,
-            campus=meeting.campus,
-            subject=f"Reminder: {meeting.title}, {local_time(meeting):%a %-d %B, %H:%M}",
-            template="meetings/email/meeting_reminder",
-            context={
-                "user": row.user,
-                "lines": meeting_lines({meeting.pk: meeting}, [row], with_links=True),
-                "attendance": row,
-                "first": meeting,
-                "preferences_url": preferences_url(),
-                "stop_url": stop_url(user=row.user, topic="meeting_reminders"),
-            },
-            headers=list_headers(user=row.user, topic="meeting_reminders"),
-        )
+        with translation.override(language_of(row.user)):
+            queue_email(
+                key=key,
+                kind="meeting_reminder",
+                to=row.user.email,
+                user=row.user,
+                campus=meeting.campus,
+                subject=_("Reminder: %(title)s, %(when)s")
+                % {"title": meeting.title, "when": day_and_time(meeting)},
+                template="meetings/email/meeting_reminder",
+                context={
+                    "user": row.user,
+                    "lines": meeting_lines({meeting.pk: meeting}, [row], with_links=True),
+                    "attendance": row,
+                    "first": meeting,
+                    "campus_strong": strong(meeting.campus),
+                    "preferences_url": preferences_url(),
+                    "stop_url": stop_url(user=row.user, topic="meeting_reminders"),
+                },
+                headers=list_headers(user=row.user, topic="meeting_reminders"),
+            )
         sent += 1
     return sent
 
@@ -316,27 +339,29 @@ def send_presence_nudges(*, now: datetime | None = None) -> int:
     for key, (meeting, user) in keys.items():
         if key in existing:
             continue
-        queue_email(
-            key=key,
-            kind="presence_nudge",
-            to=user.email,
-            user=user,
-            campus=meeting.campus,
-            subject=f"Who came to {meeting.title} on {local_time(meeting):%-d %B}?",
-            template="meetings/email/presence_nudge",
-            context={
-                "user": user,
-                "meeting": meeting,
-                "when": when(meeting),
-                "roster_url": absolute_url(
-                    reverse(
-                        "meetings:roster", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk}
-                    )
-                ),
-                "preferences_url": preferences_url(),
-                "stop_url": stop_url(user=user, topic="presence_nudges"),
-            },
-            headers=list_headers(user=user, topic="presence_nudges"),
+        roster_url = absolute_url(
+            reverse("meetings:roster", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk})
         )
+        with translation.override(language_of(user)):
+            queue_email(
+                key=key,
+                kind="presence_nudge",
+                to=user.email,
+                user=user,
+                campus=meeting.campus,
+                subject=_("Who came to %(title)s on %(day)s?")
+                % {"title": meeting.title, "day": month_day(meeting)},
+                template="meetings/email/presence_nudge",
+                context={
+                    "user": user,
+                    "meeting": meeting,
+                    "when": when(meeting),
+                    "campus_strong": strong(meeting.campus),
+                    "roster_url": roster_url,
+                    "preferences_url": preferences_url(),
+                    "stop_url": stop_url(user=user, topic="presence_nudges"),
+                },
+                headers=list_headers(user=user, topic="presence_nudges"),
+            )
         sent += 1
     return sent

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outbox.mail import absolute_url
 
@@ -17,7 +18,7 @@ ANSWERS = (Attendance.Response.ATTENDING, Attendance.Response.NOT_ATTENDING)
 
 
 class RespondLinkError(Exception):
-    """A one-click link that cannot be used; the message says why."""
+    """A one-click link that cannot be used; the message (in the reader's language) says why."""
 
 
 def respond_token(*, attendance: Attendance, response: str) -> str:
@@ -33,11 +34,11 @@ def attendance_for_token(token: str) -> tuple[Attendance, str]:
         data = signing.loads(token, salt=RESPOND_SALT, max_age=RESPOND_LINK_MAX_AGE.total_seconds())
     except signing.SignatureExpired:
         raise RespondLinkError(
-            "This link has expired. Log in to respond from the meeting's page."
+            _("This link has expired. Log in to respond from the meeting's page.")
         ) from None
     except signing.BadSignature:
         raise RespondLinkError(
-            "This link is not valid. Use the link exactly as it arrived, or log in to respond."
+            _("This link is not valid. Use the link exactly as it arrived, or log in to respond.")
         ) from None
     attendance = (
         Attendance.objects.select_related("meeting__campus", "user")
@@ -45,14 +46,16 @@ def attendance_for_token(token: str) -> tuple[Attendance, str]:
         .first()
     )
     if attendance is None or data.get("r") not in ANSWERS:
-        raise RespondLinkError("This link is no longer valid. Log in to respond.")
+        raise RespondLinkError(_("This link is no longer valid. Log in to respond."))
     if not attendance.user.is_active:
         raise RespondLinkError(
-            "This link belongs to an account that is closed, so it no longer records answers. "
-            "Ask your coordinator if that is a mistake."
+            _(
+                "This link belongs to an account that is closed, so it no longer records "
+                "answers. Ask your coordinator if that is a mistake."
+            )
         )
     if attendance.meeting.starts_at <= timezone.now():
-        raise RespondLinkError("This meeting has already started, so responses are closed.")
+        raise RespondLinkError(_("This meeting has already started, so responses are closed."))
     return attendance, data["r"]
 
 

@@ -70,7 +70,7 @@ def test_dry_run_changes_nothing_and_prints_what_would_be_erased(world, meetings
     call_command("apply_retention", "--dry-run", "--at", NOW.isoformat(), stdout=out)
     assert out.getvalue().splitlines() == [
         "Retention at 2026-11-28T03:00:00+00:00 (dry run):",
-        "  riverside: would erase the case-collaboration notes of 1 meeting(s) before 2024-11-27:",
+        "  riverside: would erase the case-collaboration notes of 1 meeting before 2024-11-27:",
         f"    2024-11-26 {old.title} (#{old.pk})",
     ]
     for meeting in (old, recent):
