@@ -20,7 +20,7 @@ def _open(response) -> zipfile.ZipFile:
 def test_own_data_download_holds_json_and_a_csv_per_section(client, person):
     client.force_login(person.user)
     archive = _open(client.get(reverse("privacy:own_data")))
-    expected = {"my-data.json"} | {f"{s.replace('_', '-')}.csv" for s in SECTIONS}
+    expected = {"README.txt", "my-data.json"} | {f"{s.replace('_', '-')}.csv" for s in SECTIONS}
     assert set(archive.namelist()) == expected
     data = json.loads(archive.read("my-data.json"))
     assert data["profile"][0]["name"] == NAME
