@@ -1,7 +1,7 @@
 """The own-data download: one ZIP with `my-data.json`, a readable CSV file per section and a
 README saying what each file holds, in the language of the person downloading. The JSON keeps
-its keys and values as programs read them (true/false, codes); the CSV files have headers and
-yes/no in that language."""
+its keys as programs read them (and true/false); the CSV files have headers and yes/no in that
+language."""
 
 import io
 import json
@@ -94,9 +94,10 @@ def readme() -> str:
         _("Your data in CoPractice"),
         "",
         _(
-            "my-data.json holds everything below, for a program to read (its keys and values "
-            "stay as programs expect them). Each CSV file opens in a spreadsheet. Dates and "
-            "times are written as 2026-09-01T17:00:00+00:00 (with their offset from UTC)."
+            "my-data.json holds everything below, for a program to read (its keys stay in "
+            "English, yes and no are true and false). Each CSV file opens in a spreadsheet. "
+            "Dates and times are written as 2026-09-01T17:00:00+00:00 (with their offset from "
+            "UTC)."
         ),
         "",
     ]
