@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import translation
 
@@ -154,11 +155,8 @@ def test_dashboard_charts_in_each_language_have_valid_svg_numbers(client, scene,
 def test_wide_charts_in_french_keep_numbers_unlocalized(settings):
     """Even with thousands separators on, a chart 1,200 units wide says viewBox="0 0 1200 64"."""
     settings.USE_THOUSAND_SEPARATOR = True
-    months = [
-        reports.CadenceMonth(dt.date(2024, 1, 1) + dt.timedelta(days=31 * i), "held")
-        for i in range(30)
-    ]
-    months = [reports.CadenceMonth(m.month.replace(day=1), "held") for m in months]
+    first = dt.date(2024, 1, 1)
+    months = [reports.CadenceMonth(first + relativedelta(months=i), "held") for i in range(30)]
     attendance = [reports.AttendanceMonth(m.month, 1, 3, 1) for m in months]
     with translation.override("fr"):
         strip = charts.cadence_strip(months)
