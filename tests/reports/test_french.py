@@ -75,7 +75,8 @@ def test_training_and_topic_exports_say_yes_and_no_in_french(client, scene):
     assert {r[-1] for r in training[1:]} == {"oui", "non"}
     topics = _csv_rows(client.get(_campus_url("reports:topics_csv", w)))
     assert topics[0][0] == "thème"
-    assert ["Cultural competency", "non", "3", "1", "2026-06-09", "à revoir"] in topics
+    # (Topic titles are the catalogue's, in whichever language it has them.)
+    assert ["non", "3", "1", "2026-06-09", "à revoir"] in [r[1:] for r in topics[1:]]
 
 
 def test_access_record_export_by_a_french_site_admin(client, world):
