@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import OutboundEmail
 from .services import resend_email
@@ -17,7 +19,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ["send_again"]
 
     @admin.action(
-        description="Send again (failed or delivery uncertain only)", permissions=["change"]
+        description=_("Send again (failed or delivery uncertain only)"), permissions=["change"]
     )
     def send_again(self, request, queryset):
         """For e-mails no campus's notices page shows (account e-mails), and for any other."""
@@ -29,11 +31,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             except ValidationError:
                 refused += 1
         if queued:
-            self.message_user(request, f"{queued} e-mail{'s' if queued > 1 else ''} sent again.")
+            self.message_user(
+                request,
+                ngettext("%(count)s e-mail sent again.", "%(count)s e-mails sent again.", queued)
+                % {"count": queued},
+            )
         if refused:
             self.message_user(
                 request,
-                f"{refused} e-mail{'s' if refused > 1 else ''} not sent again: only a failed "
-                "e-mail or one whose delivery is uncertain can be.",
+                ngettext(
+                    "%(count)s e-mail not sent again: only a failed e-mail or one whose "
+                    "delivery is uncertain can be.",
+                    "%(count)s e-mails not sent again: only a failed e-mail or one whose "
+                    "delivery is uncertain can be.",
+                    refused,
+                )
+                % {"count": refused},
                 messages.WARNING,
             )

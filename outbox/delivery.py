@@ -31,7 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar
 
-from .models import OutboundEmail
+from .models import UNCERTAIN_ERROR, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -270,10 +270,7 @@ def mark_uncertain(*, limit: int = 500) -> list[int]:
     if stuck_ids:
         stuck.filter(pk__in=stuck_ids).update(
             status=Status.UNCERTAIN,
-            last_error=(
-                "The sender stopped before recording whether the mail server accepted this "
-                "e-mail. It is not sent again automatically."
-            ),
+            last_error=UNCERTAIN_ERROR,
         )
         logger.warning(
             "Outbox: e-mail %s: delivery uncertain (the sender stopped mid-send); not re-sent",

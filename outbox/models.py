@@ -1,4 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+# What a row "delivery uncertain" says, stored in English and shown in the reader's language.
+UNCERTAIN_ERROR = gettext_noop(
+    "The sender stopped before recording whether the mail server accepted this e-mail. It is "
+    "not sent again automatically."
+)
 
 
 class OutboundEmail(models.Model):
@@ -11,44 +19,70 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        UNCERTAIN = "uncertain", "Delivery uncertain"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Delivery uncertain")
 
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=40)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
     campus = models.ForeignKey(
-        "members.Campus", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "members.Campus",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campus"),
     )
     user = models.ForeignKey(
-        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "members.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient's account"),
     )
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    ics = models.TextField(blank=True, help_text="An iCalendar attachment, if any.")
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    ics = models.TextField(
+        _("calendar attachment"), blank=True, help_text=_("An iCalendar attachment, if any.")
+    )
     headers = models.JSONField(
-        default=dict, blank=True, help_text="Extra headers sent as given (e.g. List-Unsubscribe)."
+        _("headers"),
+        default=dict,
+        blank=True,
+        help_text=_("Extra headers sent as given (e.g. List-Unsubscribe)."),
     )
     sensitive = models.BooleanField(
-        default=False, help_text="Holds a secret link: the body is erased once delivered."
+        _("sensitive"),
+        default=False,
+        help_text=_("Holds a secret link: the body is erased once delivered."),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    next_attempt_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    resent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    resent_at = models.DateTimeField(_("sent again"), null=True, blank=True)
     resent_by = models.ForeignKey(
-        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "members.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent again by"),
     )
 
     class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
         # The table keeps the name it had before the outbox became an app of its own.
         db_table = "copractice_outboundemail"
         ordering = ["-created_at"]
@@ -78,3 +112,8 @@ class OutboundEmail(models.Model):
     def __str__(self):
         # No address: this may end up in a log line.
         return f"e-mail {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def last_error_display(self) -> str:
+        """The last error as a person reads it: ours translated, the mail server's as sent."""
+        return gettext(UNCERTAIN_ERROR) if self.last_error == UNCERTAIN_ERROR else self.last_error

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .delivery import OWN_HEADERS
 from .models import OutboundEmail
@@ -130,10 +131,12 @@ def resend_email(*, email: OutboundEmail, by: AbstractBaseUser) -> OutboundEmail
         if not updated:
             email.refresh_from_db(fields=["status"])
             if email.status == Status.SENT:
-                raise ValidationError("This e-mail was delivered already: it is not sent again.")
+                raise ValidationError(_("This e-mail was delivered already: it is not sent again."))
             raise ValidationError(
-                "This e-mail is on its way already: only a failed e-mail or one whose "
-                "delivery is uncertain can be sent again."
+                _(
+                    "This e-mail is on its way already: only a failed e-mail or one whose "
+                    "delivery is uncertain can be sent again."
+                )
             )
         transaction.on_commit(lambda: dispatch(email_id=email.pk))
     email.refresh_from_db()

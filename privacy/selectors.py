@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import ActionItem, AgendaItem, Attendance, CalendarFeed, DiscussionSuggestion
 from members.models import Invitation, Membership, User
@@ -63,7 +64,11 @@ SECTIONS = {
     "emails": ["kind", "subject", "created_at", "sent_at", "status"],
 }
 
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_TYPES = {
+    "+": pgettext_lazy("membership history", "created"),
+    "~": pgettext_lazy("membership history", "changed"),
+    "-": pgettext_lazy("membership history", "deleted"),
+}
 
 
 def own_data(*, user: User) -> dict[str, list[dict]]:
@@ -95,13 +100,14 @@ def own_data(*, user: User) -> dict[str, list[dict]]:
             }
         )
     # Who made a change is someone else's data: the history says what and when, not who.
+    roles, statuses = dict(Membership.Role.choices), dict(Membership.Status.choices)
     history = [
         {
             "campus": campus_names.get(h.campus_id, ""),
             "changed_at": _when(h.history_date),
-            "change": HISTORY_TYPES.get(h.history_type, h.history_type),
-            "role": h.role,
-            "status": h.status,
+            "change": str(HISTORY_TYPES.get(h.history_type, h.history_type)),
+            "role": str(roles.get(h.role, h.role)),
+            "status": str(statuses.get(h.status, h.status)),
             "joined_on": _when(h.joined_on),
             "left_on": _when(h.left_on),
         }

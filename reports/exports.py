@@ -4,6 +4,9 @@ training record, topic coverage.
 Every cell goes through `inert`, so that a spreadsheet never runs a value as a formula. The
 case-collaboration notes are never read here (this module does not import their model); neither
 are the minutes. Each export takes a fixed number of queries.
+
+Headers and words in cells (statuses, roles, yes/no) are in the language of the person
+downloading (the request's); dates stay ISO (2026-09-01) and times 24-hour, for spreadsheets.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 from meetings.models import AgendaItem, Attendance, Meeting
 from members.models import Campus, Membership
@@ -25,37 +29,41 @@ from . import selectors
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ATTENDANCE_HEADER = [
-    "meeting_id",
-    "meeting_date",
-    "meeting_start",
-    "meeting_title",
-    "meeting_status",
-    "name",
-    "email",
-    "role",
-    "response",
-    "response_note",
-    "presence",
+    pgettext_lazy("CSV column", "meeting_id"),
+    pgettext_lazy("CSV column", "meeting_date"),
+    pgettext_lazy("CSV column", "meeting_start"),
+    pgettext_lazy("CSV column", "meeting_title"),
+    pgettext_lazy("CSV column", "meeting_status"),
+    pgettext_lazy("CSV column", "name"),
+    pgettext_lazy("CSV column", "email"),
+    pgettext_lazy("CSV column", "role"),
+    pgettext_lazy("CSV column", "response"),
+    pgettext_lazy("CSV column", "response_note"),
+    pgettext_lazy("CSV column", "presence"),
 ]
 TRAINING_HEADER = [
-    "name",
-    "email",
-    "role",
-    "meeting_date",
-    "meeting_title",
-    "topic",
-    "item_title",
-    "attended",
-    "facilitated",
+    pgettext_lazy("CSV column", "name"),
+    pgettext_lazy("CSV column", "email"),
+    pgettext_lazy("CSV column", "role"),
+    pgettext_lazy("CSV column", "meeting_date"),
+    pgettext_lazy("CSV column", "meeting_title"),
+    pgettext_lazy("CSV column", "topic"),
+    pgettext_lazy("CSV column", "item_title"),
+    pgettext_lazy("CSV column", "attended"),
+    pgettext_lazy("CSV column", "facilitated"),
 ]
 TOPICS_HEADER = [
-    "topic",
-    "archived",
-    "refresh_interval_months",
-    "times_covered",
-    "last_covered",
-    "state",
+    pgettext_lazy("CSV column", "topic"),
+    pgettext_lazy("CSV column", "archived"),
+    pgettext_lazy("CSV column", "refresh_interval_months"),
+    pgettext_lazy("CSV column", "times_covered"),
+    pgettext_lazy("CSV column", "last_covered"),
+    pgettext_lazy("CSV column", "state"),
 ]
+
+
+def yes_no(value: bool) -> str:
+    return pgettext("CSV cell", "yes") if value else pgettext("CSV cell", "no")
 
 
 def inert(value) -> str:
@@ -70,7 +78,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([str(name) for name in header])
     for row in rows:
         writer.writerow([inert(cell) for cell in row])
     return out.getvalue()
@@ -193,8 +201,8 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
                     item.meeting.title,
                     item.topic.title if item.topic else "",
                     item.title,
-                    "yes" if attended else "no",
-                    "yes" if facilitated else "no",
+                    yes_no(attended),
+                    yes_no(facilitated),
                 ]
             )
     return to_csv(TRAINING_HEADER, rows)
@@ -207,7 +215,7 @@ def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
         (
             [
                 c.topic.title,
-                "yes" if c.topic.is_archived else "no",
+                yes_no(c.topic.is_archived),
                 c.topic.refresh_interval_months or "",
                 c.times_covered,
                 c.last_covered.isoformat() if c.last_covered else "",

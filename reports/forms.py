@@ -16,7 +16,7 @@ def _export_date(label: str) -> forms.DateField:
         input_formats=["%Y-%m-%d"],
         validators=[validate_date_in_range],
         widget=DateInput(),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-09-01."},
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2026-09-01.")},
     )
 
 
@@ -25,8 +25,8 @@ class ExportRangeForm(forms.Form):
     today, the start twelve months before the end."""
 
     MAX_DAYS = 366 * 10
-    start = _export_date("From")
-    end = _export_date("To")
+    start = _export_date(_("From"))
+    end = _export_date(_("To"))
 
     def __init__(self, *args, today: dt.date, **kwargs):
         kwargs.setdefault("auto_id", "export-%s")
@@ -40,9 +40,13 @@ class ExportRangeForm(forms.Form):
         end = data.get("end") or self.today
         start = data.get("start") or end - relativedelta(months=12)
         if start > end:
-            self.add_error("start", f"The start ({start}) is after the end ({end}).")
+            self.add_error(
+                "start",
+                _("The start (%(start)s) is after the end (%(end)s).")
+                % {"start": start, "end": end},
+            )
         elif (end - start).days > self.MAX_DAYS:
-            self.add_error("start", "Choose a range of at most ten years.")
+            self.add_error("start", _("Choose a range of at most ten years."))
         data["start"], data["end"] = start, end
         return data
 

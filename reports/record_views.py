@@ -7,6 +7,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -19,7 +21,16 @@ from . import exports, selectors
 from .forms import AccessRecordFilterForm
 from .views import csv_response
 
-RECORD_HEADER = ["at (UTC)", "what", "who", "who (id)", "role", "campus", "meeting", "detail"]
+RECORD_HEADER = [
+    pgettext_lazy("CSV column", "at (UTC)"),
+    pgettext_lazy("CSV column", "what"),
+    pgettext_lazy("CSV column", "who"),
+    pgettext_lazy("CSV column", "who (id)"),
+    pgettext_lazy("CSV column", "role"),
+    pgettext_lazy("CSV column", "campus"),
+    pgettext_lazy("CSV column", "meeting"),
+    pgettext_lazy("CSV column", "detail"),
+]
 
 
 class SiteAdminMixin(LoginRequiredMixin):
@@ -27,7 +38,7 @@ class SiteAdminMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.is_superuser:
-            raise PermissionDenied("Only site admins read the whole access record.")
+            raise PermissionDenied(_("Only site admins read the whole access record."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -72,10 +83,10 @@ class AccessRecordCsvView(SiteAdminMixin, View):
             (
                 [
                     r.at.astimezone(dt.UTC).isoformat(timespec="seconds"),
-                    r.kind,
+                    r.get_kind_display(),
                     r.actor or "",
                     r.actor_id or "",
-                    r.role,
+                    r.role_display,
                     r.campus.slug if r.campus else "",
                     r.meeting_id or "",
                     r.detail,
@@ -83,6 +94,11 @@ class AccessRecordCsvView(SiteAdminMixin, View):
                 for r in rows.iterator(chunk_size=2000)
             ),
         )
-        start, end = filters.get("start", "beginning"), filters.get("end", "now")
-        record(kind=AccessKind.RECORD_EXPORT, user=request.user, detail=f"{start} to {end}")
-        return csv_response(text, f"access-record-{start}-to-{end}.csv")
+        start, end = filters.get("start"), filters.get("end")
+        # An ISO 8601 interval (".." an open end): the record holds no words of one language.
+        record(
+            kind=AccessKind.RECORD_EXPORT,
+            user=request.user,
+            detail=f"{start or '..'}/{end or '..'}",
+        )
+        return csv_response(text, f"access-record-{start or 'beginning'}-to-{end or 'now'}.csv")

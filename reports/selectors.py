@@ -36,6 +36,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
 from meetings.selectors import open_suggestions, responses
@@ -69,10 +70,10 @@ def months_around(this_month: dt.date, *, past: int, ahead: int) -> list[dt.date
 class MonthState(models.TextChoices):
     """What a month of the cadence shows, in this order of precedence."""
 
-    HELD = "held", "held"
-    SCHEDULED = "scheduled", "scheduled"
-    ONLY_CANCELLED = "cancelled", "only cancelled"
-    NONE = "none", "no meeting"
+    HELD = "held", pgettext_lazy("month", "held")
+    SCHEDULED = "scheduled", pgettext_lazy("month", "scheduled")
+    ONLY_CANCELLED = "cancelled", pgettext_lazy("month", "only cancelled")
+    NONE = "none", pgettext_lazy("month", "no meeting")
 
 
 @dataclass
@@ -409,9 +410,9 @@ def partner_involvement(*, campus: Campus, now: dt.datetime | None = None) -> Pa
 
 # --- training ------------------------------------------------------------------------------
 class CoverageState(models.TextChoices):
-    NEVER = "never", "never covered"
-    DUE = "due", "due again"
-    COVERED = "covered", "covered"
+    NEVER = "never", pgettext_lazy("topic", "never covered")
+    DUE = "due", pgettext_lazy("topic", "due again")
+    COVERED = "covered", pgettext_lazy("topic", "covered")
 
 
 @dataclass

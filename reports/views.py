@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -83,18 +84,19 @@ class OverviewView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.is_superuser:
-            raise PermissionDenied("Only site admins see every campus.")
+            raise PermissionDenied(_("Only site admins see every campus."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = selectors.overview()
         for row in rows:
+            campus = {"campus": row.campus.name}
             row.cadence_chart = charts.cadence_strip(
-                row.cadence, label=f"Meetings by month at {row.campus.name}"
+                row.cadence, label=_("Meetings by month at %(campus)s") % campus
             )
             row.attendance_chart = charts.attendance_bars(
-                row.attendance, label=f"Attendance by month at {row.campus.name}"
+                row.attendance, label=_("Attendance by month at %(campus)s") % campus
             )
         context["rows"] = rows
         context["legend"] = charts.legend_items()

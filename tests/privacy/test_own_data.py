@@ -20,7 +20,7 @@ def _open(response) -> zipfile.ZipFile:
 def test_own_data_download_holds_json_and_a_csv_per_section(client, person):
     client.force_login(person.user)
     archive = _open(client.get(reverse("privacy:own_data")))
-    expected = {"my-data.json"} | {f"{s.replace('_', '-')}.csv" for s in SECTIONS}
+    expected = {"README.txt", "my-data.json"} | {f"{s.replace('_', '-')}.csv" for s in SECTIONS}
     assert set(archive.namelist()) == expected
     data = json.loads(archive.read("my-data.json"))
     assert data["profile"][0]["name"] == NAME
@@ -90,3 +90,35 @@ def test_profile_links_to_the_download(client, person):
     client.force_login(person.user)
     response = client.get(reverse("members:profile"))
     assert reverse("privacy:own_data") in response.content.decode()
+
+
+def test_own_data_in_french_has_a_french_readme_and_french_headers(client, person):
+    person.user.language = "fr"
+    person.user.save(update_fields=["language"])
+    client.force_login(person.user)
+    archive = _open(client.get(reverse("privacy:own_data")))
+    readme = archive.read("README.txt").decode("utf-8")
+    assert readme.startswith("Vos données personnelles dans CoPractice\r\n")
+    assert "meetings.csv\u00a0: les rencontres prévues pour vous" in readme
+    meetings = list(csv.reader(io.StringIO(archive.read("meetings.csv").decode("utf-8-sig"))))
+    assert meetings[0][:4] == ["campus", "rencontre", "début", "réponse"]
+    profile = list(csv.reader(io.StringIO(archive.read("profile.csv").decode("utf-8-sig"))))
+    assert profile[0][-1] == "abonnement au calendrier"
+    assert profile[1][-1] == "oui"
+    # The JSON stays as programs read it: English keys, true and false.
+    data = json.loads(archive.read("my-data.json"))
+    assert data["profile"][0]["has_calendar_feed"] is True
+    assert [h["change"] for h in data["membership_history"]] == [
+        "création",
+        "modification",
+        "création",
+    ]
+
+
+def test_own_data_in_english_keeps_english_headers(client, person):
+    client.force_login(person.user)
+    archive = _open(client.get(reverse("privacy:own_data")))
+    assert archive.read("README.txt").decode("utf-8").startswith("Your data in CoPractice")
+    profile = list(csv.reader(io.StringIO(archive.read("profile.csv").decode("utf-8-sig"))))
+    assert profile[0][0] == "id" and profile[0][-1] == "has_calendar_feed"
+    assert profile[1][-1] == "yes"
