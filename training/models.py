@@ -91,12 +91,16 @@ class Topic(models.Model):
     def text_in(self, field: str, language: str) -> str:
         return getattr(self, f"{field}_{language}", None) or ""
 
+    @staticmethod
+    def shown_language_of_reader() -> str:
+        current = (translation.get_language() or "en").split("-")[0]
+        return current if current in TOPIC_LANGUAGES else "en"
+
     def shown_language(self, field: str = "title") -> str:
         """The language `field` is shown in to the current reader: theirs, or the other one
         when the topic is not written in theirs."""
-        current = translation.get_language() or "en"
-        current = current.split("-")[0]
-        if current not in TOPIC_LANGUAGES or self.text_in(field, current):
+        current = self.shown_language_of_reader()
+        if self.text_in(field, current):
             return current
         for language in TOPIC_LANGUAGES:
             if self.text_in(field, language):
