@@ -104,11 +104,11 @@ def _save_topic(topic: Topic, *, by: User, names: dict | None = None) -> Topic:
     for language in TOPIC_LANGUAGES:
         title = topic.text_in("title", language)
         if title and not topic.text_in("summary", language):
-            errors[key(f"summary_{language}")] = [_missing_summary(language)]
+            errors.setdefault(key(f"summary_{language}"), [_missing_summary(language)])
         elif not title and (
             topic.text_in("summary", language) or topic.text_in("description", language).strip()
         ):
-            errors[key(f"title_{language}")] = [_missing_title(language)]
+            errors.setdefault(key(f"title_{language}"), [_missing_title(language)])
     if errors:
         raise ValidationError(errors)
     for language in TOPIC_LANGUAGES:

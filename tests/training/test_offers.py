@@ -94,5 +94,5 @@ def test_topic_history_in_the_zone_of_the_campus_looked_at(client, world, editor
     client.get(reverse("members:campus_home", kwargs={"campus": "riverside"}))
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "Times in America/Vancouver." in html
-    assert "1 Jul 2026 11:30 PDT" in html
+    assert "1 Jul 2026, 11:30 PDT" in html
     assert timezone.get_current_timezone_name() == "UTC"
