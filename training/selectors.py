@@ -1,5 +1,6 @@
 """Reads for the training catalogue: search, offers, a topic's history, what blocks a delete."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,12 +49,22 @@ def reader_language() -> str:
     return language if language in TOPIC_LANGUAGES else "en"
 
 
-def by_shown_title(topics: QuerySet[Topic]) -> QuerySet[Topic]:
-    """In the order of the titles the reader sees: in their language, else in the other one."""
+def _sort_key(text: str) -> str:
+    """Accents and case aside (« Éviter » between « Cultural » and « Formation »), whatever the
+    database's collation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def by_shown_title(topics: QuerySet[Topic]) -> list[Topic]:
+    """In the order of the titles the reader sees: in their language, else in the other one.
+    Sorted in Python: the catalogue is a few dozen topics, and databases sort accented letters
+    after z."""
     first = reader_language()
     order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
     shown = Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
-    return topics.order_by(Lower(shown), "pk")
+    topics = topics.order_by(Lower(shown), "pk")
+    return sorted(topics, key=lambda topic: _sort_key(topic.title))
 
 
 def lacking_a_translation(topics: QuerySet[Topic]) -> QuerySet[Topic]:
@@ -66,7 +77,7 @@ def lacking_a_translation(topics: QuerySet[Topic]) -> QuerySet[Topic]:
 
 def search_topics(
     *, query: str = "", state: str = TopicState.ACTIVE, missing_translation: bool = False
-) -> QuerySet[Topic]:
+) -> list[Topic]:
     """Topics whose title, summary or description, in either language, contain every word of
     `query`; `missing_translation` keeps those not written in both languages."""
     topics = Topic.objects.all()
