@@ -182,4 +182,8 @@ class FacilitationOffer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} offers {self.topic} at {self.campus}"
+        return _("%(person)s offers %(topic)s at %(campus)s") % {
+            "person": self.user,
+            "topic": self.topic,
+            "campus": self.campus,
+        }

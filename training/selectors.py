@@ -40,8 +40,8 @@ def can_edit_catalogue(user) -> bool:
 
 
 def active_topics() -> QuerySet[Topic]:
-    """What pickers offer: topics that are not archived."""
-    return Topic.objects.filter(is_archived=False)
+    """What pickers offer: topics that are not archived, by the title the reader sees."""
+    return Topic.objects.filter(is_archived=False).order_by(Lower(shown_title()), "pk")
 
 
 def reader_language() -> str:
@@ -56,14 +56,18 @@ def _sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def shown_title():
+    """The title the reader sees, as an expression: in their language, else in the other one."""
+    first = reader_language()
+    order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
+    return Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
+
+
 def by_shown_title(topics: QuerySet[Topic]) -> list[Topic]:
     """In the order of the titles the reader sees: in their language, else in the other one.
     Sorted in Python: the catalogue is a few dozen topics, and databases sort accented letters
     after z."""
-    first = reader_language()
-    order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
-    shown = Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
-    topics = topics.order_by(Lower(shown), "pk")
+    topics = topics.order_by(Lower(shown_title()), "pk")
     return sorted(topics, key=lambda topic: _sort_key(topic.title))
 
 
