@@ -10,7 +10,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from members.models import Membership
 from members.selectors import VISIBLE_STATUSES
@@ -30,9 +30,9 @@ EDIT_PERMISSION = "training.edit_catalogue"
 class TopicState(models.TextChoices):
     """Which topics the catalogue lists."""
 
-    ACTIVE = "active", gettext_lazy("Active")
-    ARCHIVED = "archived", gettext_lazy("Archived")
-    ALL = "all", gettext_lazy("All")
+    ACTIVE = "active", pgettext_lazy("topics shown", "Active")
+    ARCHIVED = "archived", pgettext_lazy("topics shown", "Archived")
+    ALL = "all", pgettext_lazy("topics shown", "All")
 
 
 def can_edit_catalogue(user) -> bool:
