@@ -83,6 +83,18 @@ def _duplicate_title_error(field: str, title: str) -> ValidationError:
     )
 
 
+def _title_taken(language: str, title: str, topic: Topic) -> bool:
+    """Another topic has this title in this language, whatever its case. Compared in Python
+    (a catalogue is a few dozen topics): SQLite's case folding knows only ASCII letters, and
+    « ÉCOUTE » must match « écoute »."""
+    others = Topic.objects.exclude(**{f"title_{language}": ""}).exclude(pk=topic.pk)
+    wanted = title.casefold()
+    return any(
+        (other or "").casefold() == wanted
+        for other in others.values_list(f"title_{language}", flat=True)
+    )
+
+
 def _save_topic(topic: Topic, *, by: User, names: dict | None = None) -> Topic:
     """Validate and save; a title is unique in its language whatever its case, enforced by the
     database. `names` maps a column to the name the caller gave it under, for the errors."""
@@ -113,10 +125,7 @@ def _save_topic(topic: Topic, *, by: User, names: dict | None = None) -> Topic:
         raise ValidationError(errors)
     for language in TOPIC_LANGUAGES:
         title = topic.text_in("title", language)
-        duplicate = Topic.objects.filter(**{f"title_{language}__iexact": title})
-        if topic.pk:
-            duplicate = duplicate.exclude(pk=topic.pk)
-        if title and duplicate.exists():
+        if title and _title_taken(language, title, topic):
             raise _duplicate_title_error(key(f"title_{language}"), title)
     # The title constraints are checked just above with a message people understand; the
     # columns are validated, not the reader's-language accessors (they read the same values).
