@@ -66,6 +66,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) or sorted(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
+    # Before the admin (its translation-aware admin classes); registers training/translation.py.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -385,6 +387,13 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Bilingual catalogue topics (training/translation.py): django-modeltranslation adds title_en,
+# title_fr... as columns of the same table (no join per query, unlike django-parler), and
+# `topic.title` reads the reader's language. A topic may exist in one language only: either
+# language falls back to the other (English first), and pages mark a fallback as such.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr")
 
 # bench/run.py only: routes /bench/floor/, the reference page of the load benchmark.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)

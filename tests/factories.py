@@ -94,9 +94,13 @@ class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Topic
 
+    # `title`... are the current language's (English in tests); the French columns by name.
     title = factory.Sequence(lambda n: f"Topic {n}")
     summary = "What peer supporters need to know about it."
     description = "A longer description."
+    title_fr = factory.Sequence(lambda n: f"Thème {n}")
+    summary_fr = "Ce que les pairs aidants doivent en savoir."
+    description_fr = "Une description plus longue."
 
 
 class FacilitationOfferFactory(factory.django.DjangoModelFactory):

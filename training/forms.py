@@ -10,38 +10,80 @@ from .services import ReferenceData
 
 
 class TopicSearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     state = forms.ChoiceField(
-        label="Show", choices=TopicState.choices, required=False, initial=TopicState.ACTIVE
+        label=_("Show"), choices=TopicState.choices, required=False, initial=TopicState.ACTIVE
     )
+    missing = forms.BooleanField(label=_("Missing a translation"), required=False)
 
 
 class TopicForm(forms.Form):
-    """A topic's own fields. A plain form: the service checks the title's uniqueness (whatever its
-    case) and says so on the title field, so the form does not run model validation itself."""
+    """A topic's own fields, in English and in French. A plain form: the service checks what
+    each language needs (a title and its summary; at least one language) and the title's
+    uniqueness (whatever its case) and says so on the field, so the form does not run model
+    validation itself. Both languages are shown and sent: editing one keeps the other."""
 
-    title = forms.CharField(max_length=200, validators=[validate_single_line])
-    summary = forms.CharField(
-        max_length=300,
-        help_text="One or two sentences: what peer supporters will take away.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    description = forms.CharField(
+    title_en = forms.CharField(
+        label=_("Title in English"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What the session covers and how it could run. Blank lines start a paragraph.",
+        max_length=200,
+        validators=[validate_single_line],
+    )
+    title_fr = forms.CharField(
+        label=_("Title in French"),
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+    )
+    summary_en = forms.CharField(
+        label=_("Summary in English"),
+        required=False,
+        max_length=300,
+        help_text=_("One or two sentences: what peer supporters will take away."),
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+    )
+    summary_fr = forms.CharField(
+        label=_("Summary in French"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "fr"}),
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
+        help_text=_("What the session covers and how it could run. Blank lines start a paragraph."),
+    )
+    description_fr = forms.CharField(
+        label=_("Description in French"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "fr"}),
     )
     refresh_interval_months = forms.IntegerField(
-        label="Refresh interval (months)",
+        label=_("Refresh interval (months)"),
         required=False,
         min_value=1,
         max_value=120,
-        help_text="For a topic everyone should revisit, e.g. 12. Leave empty if once is enough.",
+        help_text=_("For a topic everyone should revisit, e.g. 12. Leave empty if once is enough."),
     )
+
+    ENGLISH = ("title_en", "summary_en", "description_en")
+    FRENCH = ("title_fr", "summary_fr", "description_fr")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title_en"].widget.attrs["lang"] = "en"
+        self.fields["title_fr"].widget.attrs["lang"] = "fr"
 
     @classmethod
     def initial_for(cls, topic: Topic) -> dict:
-        return {name: getattr(topic, name) for name in cls.base_fields}
+        return {name: getattr(topic, name) or "" for name in cls.base_fields}
+
+    def english_fields(self):
+        return [self[name] for name in self.ENGLISH]
+
+    def french_fields(self):
+        return [self[name] for name in self.FRENCH]
 
 
 class ReferenceForm(forms.ModelForm):
@@ -49,14 +91,15 @@ class ReferenceForm(forms.ModelForm):
         required=False,
         max_length=500,
         validators=[validate_single_line],
-        help_text="Author or organisation, title, year.",
+        label=_("Citation"),
+        help_text=_("Author or organisation, title, year."),
     )
     url = forms.URLField(
-        label="URL",
+        label=_("URL"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Optional: where to read it.",
+        help_text=_("Optional: where to read it."),
     )
 
     class Meta:
@@ -69,9 +112,9 @@ class ReferenceForm(forms.ModelForm):
         if not deleting and not data.get("citation") and (data.get("url") or self.instance.pk):
             self.add_error(
                 "citation",
-                "Enter a citation for this reference, or tick “Remove this reference”."
+                _("Enter a citation for this reference, or tick “Remove this reference”.")
                 if self.instance.pk
-                else "Enter a citation for this URL: who wrote it and what it is called.",
+                else _("Enter a citation for this URL: who wrote it and what it is called."),
             )
         return data
 
@@ -80,7 +123,7 @@ class BaseReferenceFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this reference"
+            form.fields["DELETE"].label = _("Remove this reference")
 
 
 ReferenceFormSet = inlineformset_factory(
@@ -120,7 +163,8 @@ class OfferForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Optional: why you'd like to lead it, what you'd bring, months that suit you.",
+        label=_("Note"),
+        help_text=_("Optional: why you'd like to lead it, what you'd bring, months that suit you."),
     )
 
 

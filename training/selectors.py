@@ -1,16 +1,28 @@
 """Reads for the training catalogue: search, offers, a topic's history, what blocks a delete."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from members.models import Membership
 from members.selectors import VISIBLE_STATUSES
 
-from .models import FacilitationOffer, Topic, TopicReference
+from .models import (
+    TOPIC_LANGUAGES,
+    TRANSLATED_FIELDS,
+    FacilitationOffer,
+    Topic,
+    TopicReference,
+    lacking_translation,
+)
 
 EDIT_PERMISSION = "training.edit_catalogue"
 
@@ -18,9 +30,9 @@ EDIT_PERMISSION = "training.edit_catalogue"
 class TopicState(models.TextChoices):
     """Which topics the catalogue lists."""
 
-    ACTIVE = "active", "Active"
-    ARCHIVED = "archived", "Archived"
-    ALL = "all", "All"
+    ACTIVE = "active", pgettext_lazy("topics shown", "Active")
+    ARCHIVED = "archived", pgettext_lazy("topics shown", "Archived")
+    ALL = "all", pgettext_lazy("topics shown", "All")
 
 
 def can_edit_catalogue(user) -> bool:
@@ -28,22 +40,64 @@ def can_edit_catalogue(user) -> bool:
 
 
 def active_topics() -> QuerySet[Topic]:
-    """What pickers offer: topics that are not archived."""
-    return Topic.objects.filter(is_archived=False)
+    """What pickers offer: topics that are not archived, by the title the reader sees."""
+    return Topic.objects.filter(is_archived=False).order_by(Lower(shown_title()), "pk")
 
 
-def search_topics(*, query: str = "", state: str = TopicState.ACTIVE) -> QuerySet[Topic]:
-    """Topics whose title, summary or description contain every word of `query`."""
+def reader_language() -> str:
+    language = (translation.get_language() or "en").split("-")[0]
+    return language if language in TOPIC_LANGUAGES else "en"
+
+
+def _sort_key(text: str) -> str:
+    """Accents and case aside (« Éviter » between « Cultural » and « Formation »), whatever the
+    database's collation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def shown_title():
+    """The title the reader sees, as an expression: in their language, else in the other one."""
+    first = reader_language()
+    order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
+    return Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
+
+
+def by_shown_title(topics: QuerySet[Topic]) -> list[Topic]:
+    """In the order of the titles the reader sees: in their language, else in the other one.
+    Sorted in Python: the catalogue is a few dozen topics, and databases sort accented letters
+    after z."""
+    topics = topics.order_by(Lower(shown_title()), "pk")
+    return sorted(topics, key=lambda topic: _sort_key(topic.title))
+
+
+def lacking_a_translation(topics: QuerySet[Topic]) -> QuerySet[Topic]:
+    """Topics with a text in one language that the other lacks."""
+    condition = Q()
+    for language in TOPIC_LANGUAGES:
+        condition |= lacking_translation(language)
+    return topics.filter(condition)
+
+
+def search_topics(
+    *, query: str = "", state: str = TopicState.ACTIVE, missing_translation: bool = False
+) -> list[Topic]:
+    """Topics whose title, summary or description, in either language, contain every word of
+    `query`; `missing_translation` keeps those not written in both languages."""
     topics = Topic.objects.all()
     if state == TopicState.ACTIVE:
         topics = topics.filter(is_archived=False)
     elif state == TopicState.ARCHIVED:
         topics = topics.filter(is_archived=True)
+    if missing_translation:
+        topics = lacking_a_translation(topics)
     for word in query.split():
-        topics = topics.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
-        )
-    return topics.order_by("title")
+        condition = Q()
+        for name in TRANSLATED_FIELDS:
+            for language in TOPIC_LANGUAGES:
+                condition |= Q(**{f"{name}_{language}__icontains": word})
+        topics = topics.filter(condition)
+    return by_shown_title(topics)
 
 
 def open_offers(*, campus, topic: Topic | None = None) -> QuerySet[FacilitationOffer]:
@@ -107,23 +161,39 @@ def deletion_blocker(*, topic: Topic) -> str | None:
         return None
     offers = sum(1 for obj in blockers if isinstance(obj, FacilitationOffer))
     if any(not isinstance(obj, FacilitationOffer) for obj in blockers):
-        return (
-            f"“{topic}” has been used by a meeting, so it cannot be deleted. "
+        return _(
+            "“%(topic)s” has been used by a meeting, so it cannot be deleted. "
             "Archive it instead: it disappears from pickers and stays where it was used."
-        )
-    return (
-        f"“{topic}” has {offers} facilitation offer{'s' if offers != 1 else ''}, "
-        "so it cannot be deleted. Archive it instead."
-    )
+        ) % {"topic": topic}
+    return ngettext(
+        "“%(topic)s” has %(count)s facilitation offer, so it cannot be deleted. "
+        "Archive it instead.",
+        "“%(topic)s” has %(count)s facilitation offers, so it cannot be deleted. "
+        "Archive it instead.",
+        offers,
+    ) % {"topic": topic, "count": offers}
 
 
 # --- history -------------------------------------------------------------------------------
 TOPIC_FIELDS_SHOWN = {
-    "title": "title",
-    "summary": "summary",
-    "description": "description",
-    "refresh_interval_months": "refresh interval",
-    "is_archived": "archived",
+    "title_en": gettext_lazy("English title"),
+    "title_fr": gettext_lazy("French title"),
+    "summary_en": gettext_lazy("English summary"),
+    "summary_fr": gettext_lazy("French summary"),
+    "description_en": gettext_lazy("English description"),
+    "description_fr": gettext_lazy("French description"),
+    "refresh_interval_months": gettext_lazy("refresh interval"),
+    "is_archived": gettext_lazy("archived"),
+}
+REFERENCE_FIELDS_SHOWN = {"citation": gettext_lazy("citation"), "url": gettext_lazy("URL")}
+# Why the catalogue's set-up changed a topic (history_change_reason, written by migrations).
+KNOWN_REASONS = {
+    "Seeded from the community-of-practice guidance": gettext_lazy(
+        "seeded from the community-of-practice guidance"
+    ),
+    "French translation of the community-of-practice guidance": gettext_lazy(
+        "French translation of the community-of-practice guidance"
+    ),
 }
 
 
@@ -138,22 +208,43 @@ class HistoryEntry:
 
 def _short(value, limit=80) -> str:
     if value in (None, ""):
-        return "(empty)"
+        return _("(empty)")
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _months(value) -> str:
+    if not value:
+        return _("none")
+    return ngettext("%(count)s month", "%(count)s months", value) % {"count": value}
+
+
+def _change(label, old, new) -> str:
+    return _("%(field)s: “%(old)s” → “%(new)s”") % {
+        "field": label,
+        "old": _short(old),
+        "new": _short(new),
+    }
+
+
 def _topic_change(change) -> str:
-    name = TOPIC_FIELDS_SHOWN[change.field]
     if change.field == "is_archived":
-        return "archived" if change.new else "restored"
-    if change.field == "description":
-        return "description rewritten"
+        return _("archived") if change.new else _("restored")
+    if change.field.startswith("description"):
+        if change.field.endswith("_fr"):
+            return _("French description rewritten")
+        return _("English description rewritten")
     if change.field == "refresh_interval_months":
-        old = f"{change.old} months" if change.old else "none"
-        new = f"{change.new} months" if change.new else "none"
-        return f"refresh interval: {old} → {new}"
-    return f"{name}: “{_short(change.old)}” → “{_short(change.new)}”"
+        return _("refresh interval: %(old)s → %(new)s") % {
+            "old": _months(change.old),
+            "new": _months(change.new),
+        }
+    return _change(TOPIC_FIELDS_SHOWN[change.field], change.old, change.new)
+
+
+def _reason(record) -> str:
+    reason = record.history_change_reason or ""
+    return str(KNOWN_REASONS.get(reason, reason))
 
 
 def topic_history(*, topic: Topic, limit: int = 50) -> list[HistoryEntry]:
@@ -169,30 +260,29 @@ def topic_history(*, topic: Topic, limit: int = 50) -> list[HistoryEntry]:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[: limit + 1]
     )
+    created = _("created the topic")
     entries = []
     for newer, older in zip(topic_records, [*topic_records[1:], None], strict=True):
         if newer.history_type == "+":
-            what, details = "created the topic", []
+            what, details = created, []
         elif older is None:
             if len(topic_records) > limit:
                 continue  # beyond the window: nothing to compare with
-            what, details = "changed the topic", []
+            what, details = _("changed the topic"), []
         else:
             delta = newer.diff_against(older, included_fields=list(TOPIC_FIELDS_SHOWN))
             order = list(TOPIC_FIELDS_SHOWN)
-            changes = sorted(delta.changes, key=lambda c: order.index(c.field))
+            changes = sorted(
+                # A text that was never written (NULL) and one left empty are the same.
+                (c for c in delta.changes if (c.old or "") != (c.new or "")),
+                key=lambda c: order.index(c.field),
+            )
             details = [_topic_change(c) for c in changes]
             if not details:
                 continue
-            what = "changed the topic"
+            what = _("changed the topic")
         entries.append(
-            HistoryEntry(
-                newer.history_date,
-                newer.history_user,
-                what,
-                details,
-                newer.history_change_reason or "",
-            )
+            HistoryEntry(newer.history_date, newer.history_user, what, details, _reason(newer))
         )
     previous_of = {}
     for record in reversed(ref_records):  # oldest first, to pair each record with its previous
@@ -202,28 +292,22 @@ def topic_history(*, topic: Topic, limit: int = 50) -> list[HistoryEntry]:
     for record in ref_records:
         citation = _short(record.citation, limit=300)
         if record.history_type == "+":
-            what, details = "added a reference", [citation]
+            what, details = _("added a reference"), [citation]
         elif record.history_type == "-":
-            what, details = "removed a reference", [citation]
+            what, details = _("removed a reference"), [citation]
         else:
             details = []
             if record.previous is not None:
                 delta = record.diff_against(record.previous, included_fields=["citation", "url"])
                 details = [
-                    f"{c.field}: “{_short(c.old)}” → “{_short(c.new)}”" for c in delta.changes
+                    _change(REFERENCE_FIELDS_SHOWN[c.field], c.old, c.new) for c in delta.changes
                 ]
                 if not details:
                     continue  # only its position moved because another one was removed
-            what = "changed a reference"
+            what = _("changed a reference")
         entries.append(
-            HistoryEntry(
-                record.history_date,
-                record.history_user,
-                what,
-                details,
-                record.history_change_reason or "",
-            )
+            HistoryEntry(record.history_date, record.history_user, what, details, _reason(record))
         )
     # At the same instant (a topic seeded with its references), a reference comes after its topic.
-    entries.sort(key=lambda e: (e.when, e.what != "created the topic"), reverse=True)
+    entries.sort(key=lambda e: (e.when, e.what != created), reverse=True)
     return entries[:limit]

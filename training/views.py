@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -54,17 +55,19 @@ class TopicListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         is_editor = selectors.can_edit_catalogue(self.request.user)
         form = TopicSearchForm(self.request.GET or None)
-        query, state = "", TopicState.ACTIVE
+        query, state, missing = "", TopicState.ACTIVE, False
         if form.is_valid():
             query = form.cleaned_data["q"]
-            # Only editors see archived topics in the list; everyone can open them by address.
+            # Only editors see archived topics in the list, and which topics lack a
+            # translation; everyone can open any topic by address.
             if is_editor and form.cleaned_data["state"]:
                 state = form.cleaned_data["state"]
+            missing = is_editor and form.cleaned_data["missing"]
         if not is_editor:
             del form.fields["state"]
-        page = Paginator(selectors.search_topics(query=query, state=state), PAGE_SIZE).get_page(
-            PageForm(self.request.GET).page_number()
-        )
+            del form.fields["missing"]
+        topics = selectors.search_topics(query=query, state=state, missing_translation=missing)
+        page = Paginator(topics, PAGE_SIZE).get_page(PageForm(self.request.GET).page_number())
         memberships = selectors.offering_memberships(user=self.request.user)
         querystring = self.request.GET.copy()
         querystring.pop("page", None)
@@ -72,6 +75,7 @@ class TopicListView(LoginRequiredMixin, TemplateView):
             form=form,
             query=query,
             state=state,
+            missing=missing,
             page=page,
             topics=page.object_list,
             is_editor=is_editor,
@@ -150,20 +154,20 @@ class TopicFormMixin:
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, self.success_message.format(topic=topic))
+                messages.success(request, self.success_message % {"topic": topic})
                 return redirect(topic)
         return self.render_forms(form, formset)
 
 
 class TopicCreateView(CatalogueEditorRequiredMixin, TopicFormMixin, TemplateView):
-    success_message = "Added “{topic}” to the catalogue."
+    success_message = gettext_lazy("Added “%(topic)s” to the catalogue.")
 
     def save(self, data, references):
         return services.create_topic(**data, references=references, by=self.request.user)
 
 
 class TopicEditView(CatalogueEditorRequiredMixin, TopicFormMixin, TemplateView):
-    success_message = "Saved “{topic}”."
+    success_message = gettext_lazy("Saved “%(topic)s”.")
 
     def save(self, data, references):
         return services.update_topic(
@@ -177,9 +181,11 @@ class TopicActionView(CatalogueEditorRequiredMixin, View):
     http_method_names = ["post"]
     action = None
     success_messages = {
-        "archive": "Archived “{topic}”: it no longer appears in pickers; "
-        "meetings that used it still show it.",
-        "restore": "Restored “{topic}” to the catalogue.",
+        "archive": gettext_lazy(
+            "Archived “%(topic)s”: it no longer appears in pickers; "
+            "meetings that used it still show it."
+        ),
+        "restore": gettext_lazy("Restored “%(topic)s” to the catalogue."),
     }
 
     def post(self, request, *args, **kwargs):
@@ -192,7 +198,7 @@ class TopicActionView(CatalogueEditorRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, self.success_messages[self.action].format(topic=topic))
+            messages.success(request, self.success_messages[self.action] % {"topic": topic})
         return redirect(topic)
 
 
@@ -210,7 +216,9 @@ class TopicDeleteView(CatalogueEditorRequiredMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect(self.topic)
-        messages.success(request, f"Deleted “{self.topic}” from the catalogue.")
+        messages.success(
+            request, _("Deleted “%(topic)s” from the catalogue.") % {"topic": self.topic}
+        )
         return redirect("training:topic_list")
 
 
@@ -294,8 +302,11 @@ class OfferCreateView(MemberRequiredMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    f"Thank you: your offer to facilitate “{self.topic}” is with the "
-                    f"coordinators of {self.campus}.",
+                    _(
+                        "Thank you: your offer to facilitate “%(topic)s” is with the "
+                        "coordinators of %(campus)s."
+                    )
+                    % {"topic": self.topic, "campus": self.campus},
                 )
                 return redirect(self.topic)
         return self.render_to_response(self.get_context_data(form=form))
@@ -321,7 +332,9 @@ class OfferWithdrawView(MemberRequiredMixin, View):
             messages.error(request, error_text(error))
         else:
             messages.success(
-                request, f"Withdrew your offer to facilitate “{offer.topic}” at {self.campus}."
+                request,
+                _("Withdrew your offer to facilitate “%(topic)s” at %(campus)s.")
+                % {"topic": offer.topic, "campus": self.campus},
             )
         if back_to_mine:
             return redirect("training:my_offers", campus=self.campus.slug)

@@ -22,9 +22,9 @@ def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a topic").click()
-    page.get_by_label("Title").fill("Active listening")
-    page.get_by_label("Summary").fill("Listening so that people feel heard.")
-    page.get_by_label("Description").fill("Reflecting, summarising, open questions.")
+    page.get_by_label("Title in English").fill("Active listening")
+    page.get_by_label("Summary in English").fill("Listening so that people feel heard.")
+    page.get_by_label("Description in English").fill("Reflecting, summarising, open questions.")
     page.get_by_label("Refresh interval (months)").fill("24")
     first_reference = page.get_by_role("group", name="New reference").first
     first_reference.get_by_label("Citation").fill("Peer Support Canada, Guidelines")
@@ -48,12 +48,12 @@ def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     assert_accessible(page)
 
     page.get_by_role("link", name="Edit", exact=True).click()
-    page.get_by_label("Title").fill("Active listening in peer support")
+    page.get_by_label("Title in English").fill("Active listening in peer support")
     page.get_by_role("button", name="Save changes").click()
     assert page.get_by_text("Saved “Active listening in peer support”.").is_visible()
     history = page.get_by_role("region", name="History")
     assert history.get_by_text(
-        "title: “Active listening” → “Active listening in peer support”"
+        "English title: “Active listening” → “Active listening in peer support”"
     ).is_visible()
     assert history.get_by_text(re.compile("Eda Editor changed the topic")).is_visible()
 
@@ -117,4 +117,36 @@ def test_coordinator_sees_open_offers(login, world, live_server):
         "heading", name=f"Offers to facilitate at {world.campus.name}"
     ).is_visible()
     assert page.get_by_role("cell", name="Happy to lead it.").is_visible()
+    assert_accessible(page)
+
+
+def test_editor_sees_and_adds_a_missing_french_translation(login, editor, live_server):
+    Topic.objects.create(title_en="Boundaries", summary_en="Saying no kindly.")
+    page = login(editor)
+    page.goto(f"{live_server.url}/catalogue/")
+    page.get_by_label("Missing a translation").check()
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_text("No French version").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Boundaries").click()
+    assert page.get_by_text("This topic has no French version yet").is_visible()
+    page.get_by_role("link", name="Add the translation").click()
+    page.get_by_label("Title in French").fill("Limites")
+    page.get_by_label("Summary in French").fill("Savoir dire non avec bienveillance.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("Saved “Boundaries”.").is_visible()
+    topic = Topic.objects.get(title_en="Boundaries")
+    assert (topic.title_fr, topic.summary_en) == ("Limites", "Saying no kindly.")
+
+
+def test_french_reader_sees_an_english_only_topic_marked(login, world, live_server):
+    world.peer.language = "fr"
+    world.peer.save(update_fields=["language"])
+    Topic.objects.create(title_en="Boundaries", summary_en="Saying no kindly.")
+    page = login(world.peer)
+    page.goto(f"{live_server.url}/catalogue/")
+    link = page.get_by_role("link", name="Boundaries (en anglais)")
+    assert link.is_visible()
+    assert link.locator("[lang=en]").inner_text() == "Boundaries"
     assert_accessible(page)

@@ -51,10 +51,21 @@ def test_data_migration_sets_a_refresh_interval_on_the_suicide_topic_only():
 
 def test_data_migration_records_where_each_seeded_topic_came_from():
     topic = Topic.objects.get(title="Avoiding peer drift")
-    record = topic.history.get()
-    assert record.history_type == "+"
-    assert record.history_user is None
-    assert record.history_change_reason == "Seeded from the community-of-practice guidance"
+    seeded, translated = topic.history.order_by("history_id")
+    assert seeded.history_type == "+"
+    assert seeded.history_user is None
+    assert seeded.history_change_reason == "Seeded from the community-of-practice guidance"
+    assert (seeded.title_en, seeded.title_fr) == ("Avoiding peer drift", None)
+    # Migration 0006 gave it its French, and says so.
+    assert translated.history_type == "~"
+    assert translated.history_user is None
+    assert translated.history_change_reason == (
+        "French translation of the community-of-practice guidance"
+    )
+    assert (translated.title_en, translated.title_fr) == (
+        "Avoiding peer drift",
+        "Éviter la dérive des pairs",
+    )
     assert topic.references.get().history.get().history_type == "+"
 
 

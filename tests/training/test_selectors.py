@@ -80,8 +80,8 @@ def test_topic_history_says_who_changed_what(editor, world):
             world.admin,
             "changed the topic",
             [
-                "summary: “Old.” → “New.”",
-                "description rewritten",
+                "English summary: “Old.” → “New.”",
+                "English description rewritten",
                 "refresh interval: none → 12 months",
             ],
         ),

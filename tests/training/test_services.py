@@ -61,7 +61,9 @@ def test_create_topic_refuses_an_empty_title(editor):
     before = Topic.objects.count()
     with pytest.raises(ValidationError) as error:
         services.create_topic(title="   ", summary="Something.", by=editor)
-    assert error.value.message_dict == {"title": ["This field cannot be blank."]}
+    assert error.value.message_dict == {
+        "title": ["Give the topic a title, in English or in French."]
+    }
     assert Topic.objects.count() == before
 
 

@@ -9,12 +9,19 @@ pytestmark = pytest.mark.django_db
 CREATE_URL = reverse("training:topic_create")
 
 
+ENGLISH = {"title": "title_en", "summary": "summary_en", "description": "description_en"}
+
+
 def _form_data(**overrides):
-    """A valid topic form with its references formset (two empty rows, none existing)."""
+    """A valid topic form with its references formset (two empty rows, none existing). The
+    form has each language's fields: `title=` and the like are the English ones."""
     data = {
-        "title": "Active listening",
-        "summary": "Listening so that people feel heard.",
-        "description": "Reflecting and summarising.",
+        "title_en": "Active listening",
+        "summary_en": "Listening so that people feel heard.",
+        "description_en": "Reflecting and summarising.",
+        "title_fr": "",
+        "summary_fr": "",
+        "description_fr": "",
         "refresh_interval_months": "",
         "references-TOTAL_FORMS": "2",
         "references-INITIAL_FORMS": "0",
@@ -25,16 +32,18 @@ def _form_data(**overrides):
         "references-1-citation": "",
         "references-1-url": "",
     }
-    data.update(overrides)
+    data.update({ENGLISH.get(key, key): value for key, value in overrides.items()})
     return data
 
 
 def _edit_data(topic, **overrides):
     refs = list(topic.references.all())
     data = _form_data(
-        title=topic.title,
-        summary=topic.summary,
-        description=topic.description,
+        **{
+            f"{field}_{language}": topic.text_in(field, language)
+            for field in ("title", "summary", "description")
+            for language in ("en", "fr")
+        },
         refresh_interval_months=topic.refresh_interval_months or "",
     )
     data["references-TOTAL_FORMS"] = str(len(refs) + 2)
@@ -51,7 +60,7 @@ def _edit_data(topic, **overrides):
         }
     for i in range(len(refs), len(refs) + 2):
         data |= {f"references-{i}-citation": "", f"references-{i}-url": ""}
-    data.update(overrides)
+    data.update({ENGLISH.get(key, key): value for key, value in overrides.items()})
     return data
 
 
@@ -136,6 +145,7 @@ def test_topic_detail_shows_history_to_editors(editor_client, editor):
     response = editor_client.get(topic.get_absolute_url())
     assert [(e.who, e.what) for e in response.context["history"]] == [
         (editor, "changed the topic"),
+        (None, "changed the topic"),  # its French (migration 0006)
         (None, "added a reference"),
         (None, "created the topic"),
     ]
@@ -245,7 +255,8 @@ def test_editor_edits_a_topic_and_its_references(editor_client):
 def test_edit_form_shows_the_current_values(editor_client):
     topic = Topic.objects.get(title="Avoiding peer drift")
     response = editor_client.get(reverse("training:topic_edit", kwargs={"pk": topic.pk}))
-    assert response.context["form"].initial["title"] == "Avoiding peer drift"
+    assert response.context["form"].initial["title_en"] == "Avoiding peer drift"
+    assert response.context["form"].initial["title_fr"] == "Éviter la dérive des pairs"
     assert [f.instance.citation for f in response.context["formset"].forms[:1]] == [
         "Be Well Do Well Peer Mentor Program: Maintaining Your Role as a Change Agent "
         "\u2013 Krasman Centre"
@@ -265,7 +276,10 @@ def test_empty_title_is_refused_with_a_message(editor_client):
     before = _catalogue_snapshot()
     response = editor_client.post(CREATE_URL, _form_data(title="   "))
     assert response.status_code == 200
-    assert _errors(response) == {"form": {"title": ["This field is required."]}, "references": []}
+    assert _errors(response) == {
+        "form": {"title_en": ["Give the topic a title, in English or in French."]},
+        "references": [],
+    }
     assert "Nothing was saved." in response.content.decode()
     assert _catalogue_snapshot() == before
 
@@ -276,7 +290,7 @@ def test_duplicate_title_is_refused_whatever_its_case(editor_client):
     assert response.status_code == 200
     assert _errors(response) == {
         "form": {
-            "title": [
+            "title_en": [
                 "A topic called “CULTURAL competency” is already in the catalogue. "
                 "Choose another title."
             ]
@@ -294,7 +308,7 @@ def test_renaming_to_a_duplicate_title_changes_nothing(editor_client):
         _edit_data(topic, title="Cultural Competency", summary="Changed too."),
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["title"] == [
+    assert response.context["form"].errors["title_en"] == [
         "A topic called “Cultural Competency” is already in the catalogue. Choose another title."
     ]
     assert _catalogue_snapshot() == before
@@ -487,7 +501,7 @@ def test_topic_title_with_a_line_break_is_refused(editor_client, title):
     before = _catalogue_snapshot()
     response = editor_client.post(CREATE_URL, _form_data(title=title))
     assert response.status_code == 200
-    assert _errors(response) == {"form": {"title": ONE_LINE}, "references": []}
+    assert _errors(response) == {"form": {"title_en": ONE_LINE}, "references": []}
     assert _catalogue_snapshot() == before
 
 
