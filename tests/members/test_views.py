@@ -423,7 +423,9 @@ BREAKS = ["Pat\r\nBcc: attacker@evil.test", "Pat\nPeer", "Pat\u2028Peer", "Pat\x
 def test_profile_name_with_a_line_break_is_refused(client, world, name):
     client.force_login(world.peer)
     before = world.peer.name
-    response = client.post("/profile/", {"name": name, "language": "en", "wants_meeting_reminders": "on"})
+    response = client.post(
+        "/profile/", {"name": name, "language": "en", "wants_meeting_reminders": "on"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors == {"name": ONE_LINE}
     world.peer.refresh_from_db()

@@ -7,7 +7,9 @@ TIME_FORMAT = "G\u00a0\\h\u00a0i"  # 17 h 00
 YEAR_MONTH_FORMAT = "F Y"  # novembre 2026
 MONTH_DAY_FORMAT = "j F"  # 27 novembre
 SHORT_DATE_FORMAT = "l j F Y"  # vendredi 27 novembre 2026
-SHORT_DATETIME_FORMAT = "j N, G\u00a0\\h\u00a0i"  # 27 nov., 17 h 00 (N: Django's "M" gives "Jui" for June and July)
+SHORT_DATETIME_FORMAT = (
+    "j N, G\u00a0\\h\u00a0i"  # 27 nov., 17 h 00 (N: Django's "M" gives "Jui" for June and July)
+)
 FIRST_DAY_OF_WEEK = 1  # lundi
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\u00a0"
