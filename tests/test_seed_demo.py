@@ -33,6 +33,21 @@ def test_demo_data_loads_once_and_its_logins_work(client):
         assert client.login(email=email, password=DEMO_PASSWORD), email
 
 
+def test_two_demo_peers_read_in_french():
+    from members.models import User
+    from outbox.models import OutboundEmail
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    french = set(User.objects.filter(language="fr").values_list("email", flat=True))
+    assert french == {"ben@example.edu", "chloe@example.edu"}
+    assert "chloe@example.edu" in out.getvalue() and "(français)" in out.getvalue()
+    subjects = dict(OutboundEmail.objects.values_list("to", "subject"))
+    assert set(subjects) >= {"ben@example.edu", "amara@example.edu"}
+    assert "rencontre" in subjects["ben@example.edu"].lower()
+    assert "meeting" in subjects["amara@example.edu"].lower()
+
+
 def test_demo_says_when_second_factors_are_not_required(settings):
     settings.MFA_REQUIRED_ROLES = frozenset()
     out = StringIO()

@@ -24,6 +24,8 @@ DEMO_CAMPUS = {
     "time_zone": "America/Toronto",
     "partner_organisation": "Riverside Mental Health Association",
 }
+# Two peer supporters read CoPractice in French: their invitations, reminders and pages are French.
+FRENCH_SPEAKERS = {"ben@example.edu", "chloe@example.edu"}
 DEMO_PEOPLE = [
     ("admin@example.edu", "Sam Admin", None),
     ("coordinator@example.edu", "Dana Coordinator", Membership.Role.COORDINATOR),
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                     email=email,
                     password=DEMO_PASSWORD,
                     name=name,
+                    language="fr" if email in FRENCH_SPEAKERS else "en",
                     is_superuser=role is None,
                     is_staff=role is None,
                 )
@@ -204,7 +207,8 @@ class Command(BaseCommand):
         )
         for email, name, role in DEMO_PEOPLE:
             label = str(Membership.Role(role).label if role else _("Site admin"))
-            self.stdout.write(f"  {label:<24} {email:<28} {name}")
+            french = " (français)" if email in FRENCH_SPEAKERS else ""
+            self.stdout.write(f"  {label:<24} {email:<28} {name}{french}")
         if settings.MFA_REQUIRED_ROLES:
             self.stdout.write(
                 _(
