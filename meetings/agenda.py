@@ -36,8 +36,9 @@ def _check_item(*, meeting: Meeting, kind: str, title: str, topic, facilitator) 
     title = title.strip()
     # The guidance's placeholder, as stored before titles were left empty, or as read now.
     placeholder = ("", "Training", str(DEFAULT_AGENDA_TITLES[AgendaItem.Kind.TRAINING]))
-    if topic is not None and title in placeholder:
-        title = topic.title
+    if topic is not None and title in {*placeholder, topic.title_en, topic.title_fr}:
+        # The topic's own title is shown, in each reader's language (AgendaItem.shown_title).
+        title = ""
     if not title and kind not in DEFAULT_AGENDA_TITLES:
         raise ValidationError({"title": _("Give the item a title (or pick a topic).")})
     return title

@@ -260,8 +260,13 @@ class AgendaItem(models.Model):
 
     @property
     def shown_title(self):
-        """The item's own title, or its kind's usual one (translated) when it has none."""
-        return self.title or DEFAULT_AGENDA_TITLES.get(self.kind) or self.get_kind_display()
+        """The item's own title; else its topic's, or its kind's usual one, in the reader's
+        language."""
+        if self.title:
+            return self.title
+        if self.topic_id is not None:
+            return self.topic.title  # in the reader's language (training/translation.py)
+        return DEFAULT_AGENDA_TITLES.get(self.kind) or self.get_kind_display()
 
 
 class AttendanceResponse(models.TextChoices):

@@ -200,7 +200,7 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
                     item.meeting.starts_at.astimezone(tz).date().isoformat(),
                     item.meeting.title,
                     item.topic.title if item.topic else "",
-                    item.title,
+                    item.shown_title,
                     yes_no(attended),
                     yes_no(facilitated),
                 ]

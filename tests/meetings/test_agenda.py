@@ -59,7 +59,7 @@ def test_update_agenda_item_fills_the_training_slot_where_it_stands(world, meeti
         facilitator=world.peer,
         by=world.coordinator,
     )
-    assert (item.position, item.title, item.duration_minutes) == (2, "Peer drift", 30)
+    assert (item.position, item.shown_title, item.duration_minutes) == (2, "Peer drift", 30)
     assert item.facilitation_offer == offer
     offer.refresh_from_db()
     assert offer.status == FacilitationOffer.Status.USED
@@ -128,7 +128,7 @@ def test_put_offer_on_agenda_fills_the_empty_training_slot(world, meeting):
         topic=TopicFactory(title="Boundaries"), campus=world.campus, user=world.partner
     )
     item = agenda.put_offer_on_agenda(meeting=meeting, offer=offer, by=world.coordinator)
-    assert (item.position, item.title, item.facilitator) == (2, "Boundaries", world.partner)
+    assert (item.position, item.shown_title, item.facilitator) == (2, "Boundaries", world.partner)
     assert meeting.agenda_items.count() == 4
 
 
@@ -139,7 +139,7 @@ def test_put_offer_on_agenda_adds_an_item_when_the_slot_is_taken(world, meeting)
     )
     agenda.put_offer_on_agenda(meeting=meeting, offer=first, by=None)
     item = agenda.put_offer_on_agenda(meeting=meeting, offer=second, by=None)
-    assert (item.position, item.title) == (5, "Self-care")
+    assert (item.position, item.shown_title) == (5, "Self-care")
 
 
 # --- pages ---------------------------------------------------------------------------------

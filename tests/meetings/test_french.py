@@ -132,3 +132,40 @@ def test_editing_an_untitled_item_shows_its_usual_title_as_a_hint(client, world,
     kwargs = {"campus": meeting.campus.slug, "pk": meeting.pk, "item": item.pk}
     html = client.get(reverse("meetings:agenda_item_edit", kwargs=kwargs)).content.decode()
     assert 'placeholder="Discussion de cas"' in html
+
+
+def test_a_training_item_shows_its_topic_in_the_readers_language(client, world, meeting):
+    from meetings import agenda
+    from tests.factories import TopicFactory
+
+    topic = TopicFactory(title_en="Active listening", title_fr="L'écoute active")
+    item = agenda.add_agenda_item(
+        meeting=meeting, kind="training", title="Active listening", topic=topic, by=None
+    )
+    assert item.title == ""  # the topic's title, not a copy in the adder's language
+    assert "Active listening" in _page(client, world.peer, meeting, "en")
+    french = _page(client, world.peer, meeting, "fr")
+    assert "L'écoute active" in french or "L&#x27;écoute active" in french
+    assert "Active listening" not in french
+    # A title the coordinator wrote is theirs, in every language.
+    own = agenda.add_agenda_item(
+        meeting=meeting, kind="training", title="Listening, our way", topic=topic, by=None
+    )
+    assert own.title == "Listening, our way"
+
+
+def test_the_migration_blanks_titles_copied_from_the_topic(world, meeting):
+    from tests.factories import TopicFactory
+
+    later = importlib.import_module("meetings.migrations.0008_agenda_topic_titles_follow_language")
+    topic = TopicFactory(title_en="Active listening", title_fr="L'écoute active")
+    copied = meeting.agenda_items.create(
+        position=10, kind="training", title="Active listening", topic=topic
+    )
+    own = meeting.agenda_items.create(
+        position=11, kind="training", title="Our own words", topic=topic
+    )
+    later.blank_topic_titles(apps, None)
+    copied.refresh_from_db()
+    own.refresh_from_db()
+    assert (copied.title, own.title) == ("", "Our own words")
