@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from meetings import agenda, services
 from meetings.models import AgendaItem, Attendance, Meeting
@@ -75,7 +76,7 @@ def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
     row = page.locator(".meeting-row").filter(has_text=meeting.title)
     assert row.get_by_role("link").first.inner_text().startswith("Take presence")
     row.get_by_role("link", name=re.compile("^Take presence")).click()
-    assert page.get_by_text("15 people still unrecorded").is_visible()
+    expect(page.get_by_text("15 people still unrecorded")).to_be_visible()  # waits for the page
     # People with the same name are told apart by their e-mail address.
     sams = [p for p in people if p.name == "Sam Lee"]
     for sam in sams:
@@ -98,8 +99,7 @@ def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
         )
         assert (presence[absent.pk], presence[late.pk]) == ("absent", "late")
     page.get_by_role("button", name="Everyone who confirmed was present").click()
-
-    assert page.get_by_text("Marked 7 people who had confirmed as present.").is_visible()
+    expect(page.get_by_text("Marked 7 people who had confirmed as present.")).to_be_visible()
     presence = dict(Attendance.objects.filter(meeting=meeting).values_list("user_id", "presence"))
     assert presence[absent.pk] == "absent"  # the choice made on the page was kept
     assert presence[late.pk] == "late"
