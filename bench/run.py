@@ -74,6 +74,8 @@ def django_env(size: str, **extra) -> dict:
         # The "en" set's coordinator has no second factor; the "fr" set's has one and logs in
         # with it (allauth asks anyone who has one for a code, whatever the roles require).
         "MFA_REQUIRED_ROLES": "none",
+        # As deployed: the cache (and the sessions' cache) in Redis.
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
         "CELERY_BROKER_URL": "memory://",
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "WARNING",
