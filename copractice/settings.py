@@ -185,6 +185,11 @@ if REDIS_URL:
 else:
     # A real cache (login rate limits need one); per process, which suits the embedded set-up.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if TESTING:
+        # One process: the tests count a page's queries as a deployment with Redis runs it.
+        SESSION_ENGINE = "copractice.sessions"
+    # Otherwise sessions stay in the database alone: a per-process cache of them would let
+    # another process go on with a session that was logged out.
 
 # --- accounts ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

@@ -3,7 +3,6 @@ page reads no session row; while Redis is unreachable the database alone serves,
 meanwhile is not read back from Redis once it answers."""
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,13 +15,7 @@ from .factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_sessions():
-    if settings.SESSION_ENGINE != "copractice.sessions":
-        pytest.skip("Sessions are cached only with REDIS_URL set")
-
-
-def test_a_signed_in_page_reads_its_session_from_the_cache(redis_sessions, client):
+def test_a_signed_in_page_reads_its_session_from_the_cache(client):
     client.force_login(UserFactory())
     client.get("/meetings/calendar/")
     with CaptureQueriesContext(connection) as queries:
@@ -31,7 +24,7 @@ def test_a_signed_in_page_reads_its_session_from_the_cache(redis_sessions, clien
     assert Session.objects.count() == 1  # and the database keeps it
 
 
-def test_the_database_stays_the_record(redis_sessions):
+def test_the_database_stays_the_record():
     store = SessionStore()
     store["colour"] = "blue"
     store.save()
