@@ -1,26 +1,32 @@
 """Benchmark: the busiest pages under load, at a realistic size and at ten times it.
 
-    make bench                       # both sizes, 30 s per page
+    make bench                       # both sizes, 30 s per page, both page sets
     BENCH_SIZES=campus BENCH_DURATION=10 make bench
+    BENCH_SETS=en make bench         # the English page set only
 
 For each size (campus: 1 campus x 200 members x 60 meetings; network: 20 such campuses, about
 240,000 attendance rows) on its own PostgreSQL database (copractice_bench_<size> on
-127.0.0.1:5432, user postgres): migrate and seed once (`manage.py seed_bench`), count each
-page's queries in-process (Django's test client and CaptureQueriesContext) and EXPLAIN the
+127.0.0.1:5432, user postgres) and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379/7: the
+cache and the sessions' cache, as deployed): migrate and seed once (`manage.py seed_bench`), count
+each page's queries in-process (Django's test client and CaptureQueriesContext) and EXPLAIN the
 heaviest ones, serve the app with gunicorn as in production (DEBUG off, 3 sync workers,
-persistent connections, manifest static files), log in through the real login form as a
-coordinator and as a peer supporter, and drive each page with wrk (20 connections, a warm-up,
-then BENCH_DURATION seconds, a pause between runs). Prints one table per size, the EXPLAIN of
-the heaviest queries, the workers' resident memory, and PASS/MISS per target:
+persistent connections, manifest static files), log in through the real login form, and drive
+each page with wrk (20 connections, a warm-up, then BENCH_DURATION seconds, a pause between runs).
 
-- campus size: every page serves at least half the floor's requests/s with a p95 no more than
-  twice the floor's (the floor is one indexed query through the same middleware). A second
-  reference, the layout, is the cheapest page a signed-in coordinator can be shown (the campus
-  layout with an empty body, behind the same login, session and campus checks): what every
-  page costs before its own content;
-- network size: each page's p95 is within 1.5x of its campus-size p95, and none of the heaviest
-  queries sequentially scans a large table;
-- a gunicorn worker's resident memory stays under 150 MB after the run.
+Page sets (BENCH_SETS, default "en fr"): "en" as a coordinator and a peer supporter who read in
+English, the coordinator without a second factor; "fr" as a coordinator and a peer supporter who
+read in French, the coordinator with an authenticator app, logged in with its code (the bench
+makes the campus's last member a second coordinator for it).
+
+Two reference pages: the floor (one indexed query through the whole middleware stack) and the
+layout (the campus layout with an empty body, behind the same session, login and campus checks
+as every campus page: what every signed-in page costs before its own content). The targets are
+ratios of the gunicorn workers' CPU per request, measured in one run, so they hold on any
+machine: the layout at most 2.5x the floor; every page at most 3x its set's layout (campus
+size); network size: each page's p95 within 1.5x of its campus-size p95, no sequential scan of
+a large table among the heaviest queries; a worker's resident memory under 150 MB after the
+run. Prints one table per size with each page's CPU / layout, the EXPLAIN of the heaviest
+queries, and PASS/MISS per target. bench/profile_page.py profiles one page in-process.
 
 Results are also written to var/bench/ (JSON per size, EXPLAIN plans, the query log).
 """
