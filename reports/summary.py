@@ -19,7 +19,6 @@ and never case-collaboration notes or minutes; each coordinator's page is render
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 
 from django.core.cache import cache
@@ -87,7 +86,6 @@ def changed(scope) -> None:
     transaction.on_commit(bump)
 
 
-@functools.lru_cache(maxsize=4096)  # a meeting never moves to another campus
 def _meeting_campus(meeting_id) -> int | None:
     return Meeting.objects.filter(pk=meeting_id).values_list("campus_id", flat=True).first()
 
