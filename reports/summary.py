@@ -9,8 +9,9 @@ catalogue changes, or when time moves on (a meeting starts and becomes past, a d
   inputs replaces (model signals, connected once in `connect()`): at once, so that the request
   that made the change sees it, and again when its transaction commits, so that a view computed
   meanwhile from the data before the commit is never kept under the new version;
-- under the campus's local date, and only until the next meeting starts (at most an hour): the
-  figures that depend on the time (the next meeting, what is past) are never out of date.
+- under the campus's local date and the language, and only until the next meeting starts (at
+  most an hour): the figures that depend on the time (the next meeting, what is past) are never
+  out of date.
 
 It holds the campus's figures and lists (names, responses, action items), never a person's page
 and never case-collaboration notes or minutes; each coordinator's page is rendered for them.
@@ -24,7 +25,7 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
 from members.models import Campus, Membership, User
@@ -50,7 +51,9 @@ def dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
         cache.set_many(missing, timeout=None)
         versions.update(missing)
     day = now.astimezone(campus.tz).date().isoformat()
-    key = f"dashboard:{campus.pk}:{versions[keys[0]]}:{versions[keys[1]]}:{day}"
+    # Per language too: should a figure's text ever be translated when it is computed.
+    language = translation.get_language() or ""
+    key = f"dashboard:{campus.pk}:{versions[keys[0]]}:{versions[keys[1]]}:{day}:{language}"
     kept = cache.get(key)
     if kept is not None and kept["computed_at"] <= now < kept["valid_until"]:
         return kept["data"]
