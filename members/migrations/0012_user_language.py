@@ -4,27 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("members", "0011_access_record"),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('members', '0011_access_record'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="user",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("fr", "Français")],
-                default="en",
-                help_text="Pages, e-mails and calendar entries come in this language.",
-                max_length=8,
-                verbose_name="language",
-            ),
+            model_name='user',
+            name='language',
+            field=models.CharField(choices=[('en', 'English'), ('fr', 'Français')], default='en', help_text='Pages, e-mails and calendar entries come in this language.', max_length=8, verbose_name='language'),
         ),
         migrations.AddConstraint(
-            model_name="user",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("language__in", ["en", "fr"])), name="user_language_known"
-            ),
+            model_name='user',
+            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'fr'])), name='user_language_known'),
         ),
     ]
