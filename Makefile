@@ -101,6 +101,7 @@ bench: install
 	@timeout 2 bash -c "</dev/tcp/127.0.0.1/5432" 2>/dev/null || \
 		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
 	@for _ in $$(seq 30); do timeout 2 bash -c "</dev/tcp/127.0.0.1/5432" 2>/dev/null && break; sleep 1; done
+	@timeout 2 bash -c "</dev/tcp/127.0.0.1/6379" 2>/dev/null || redis-server --daemonize yes >/dev/null
 	$(BIN)/python bench/run.py
 
 clean:

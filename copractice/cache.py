@@ -110,3 +110,37 @@ class DegradingRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear")
+
+
+class SessionRedisCache(DegradingRedisCache):
+    """The sessions' cache (copractice/sessions.py, Django's cached_db sessions: the database
+    stays the record, Redis saves reading it on every request). While Redis is unreachable it
+    answers nothing, so sessions are read from and written to the database only: a per-process
+    memory would let another process go on with a session that was logged out or changed here.
+    The sessions written or deleted meanwhile are deleted from Redis when it answers again, so
+    that none of them comes back from before the outage."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        from django.core.cache.backends.dummy import DummyCache
+
+        self._fallback = DummyCache("sessions-fallback", params)
+        self._changed_while_down: set[tuple[str, int | None]] = set()
+
+    def _call(self, name: str, *args, **kwargs):
+        if self._changed_while_down and time.monotonic() >= self._down_until:
+            self._forget_changed()  # before anything is read from Redis again
+        result = super()._call(name, *args, **kwargs)
+        if name in ("set", "delete", "add") and self._down:  # not written to Redis
+            self._changed_while_down.add((args[0], kwargs.get("version")))
+        return result
+
+    def _forget_changed(self) -> None:
+        with self._lock:
+            stale, self._changed_while_down = self._changed_while_down, set()
+        try:
+            for key, version in stale:
+                RedisCache.delete(self, key, version=version)
+        except RedisError as error:
+            self._failed(error)
+            self._changed_while_down |= stale

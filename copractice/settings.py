@@ -172,11 +172,26 @@ if REDIS_URL:
             "BACKEND": "copractice.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+        },
+        # Sessions: read from Redis, written to the database and Redis (copractice/sessions.py);
+        # while Redis is unreachable, from the database alone (never a per-process copy).
+        "sessions": {
+            "BACKEND": "copractice.cache.SessionRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "session",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
     }
+    SESSION_ENGINE = "copractice.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # A real cache (login rate limits need one); per process, which suits the embedded set-up.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if TESTING:
+        # One process: the tests count a page's queries as a deployment with Redis runs it.
+        SESSION_ENGINE = "copractice.sessions"
+    # Otherwise sessions stay in the database alone: a per-process cache of them would let
+    # another process go on with a session that was logged out.
 
 # --- accounts ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

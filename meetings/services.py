@@ -13,6 +13,7 @@ from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -172,10 +173,17 @@ def _check_times(
 
 
 # --- attendance rows -----------------------------------------------------------------------
+# Sent after attendance rows are written in bulk (no post_save for each): reports.summary
+# computes the campus's dashboard again.
+attendance_written = Signal()
+
+
 def _create_attendance(*, meetings: list[Meeting], user_ids: list[int], by: User | None) -> None:
     rows = [Attendance(meeting=m, user_id=uid) for m in meetings for uid in user_ids]
     if rows:
         bulk_create_with_history(rows, Attendance, default_user=by)
+        for campus_id in {m.campus_id for m in meetings}:
+            attendance_written.send(sender=Attendance, campus_id=campus_id)
 
 
 def _active_member_ids(campus: Campus) -> list[int]:
@@ -649,6 +657,7 @@ def _ask_to_respond_again(*, meeting: Meeting, by: User) -> None:
             default_user=by,
             default_change_reason="meeting moved",
         )
+        attendance_written.send(sender=Attendance, campus_id=meeting.campus_id)
 
 
 @transaction.atomic
@@ -794,6 +803,7 @@ def record_presence(*, meeting: Meeting, presences: dict[int, str], by: User) ->
             ["presence", "presence_recorded_at", "presence_recorded_by", "presence_source"],
             default_user=by,
         )
+        attendance_written.send(sender=Attendance, campus_id=meeting.campus_id)
     return len(changed)
 
 

@@ -9,11 +9,23 @@ from django.utils.translation import gettext as _
 
 from .middleware import enrolment_redirect
 from .second_factor import COORDINATOR, gained_role
-from .selectors import campus_and_membership
+from .selectors import campus_and_membership, visible_memberships
 from .services import remember_campus
 
 # The campus a person last looked at in this session (across logins: User.last_campus).
 CURRENT_CAMPUS_SESSION_KEY = "current_campus"
+
+
+def request_memberships(request):
+    """The signed-in person's visible memberships with their campuses, read once per request
+    (one query): the campus check of a campus page and the navigation both use them. None for
+    site admins, whose navigation lists every campus."""
+    user = request.user
+    if user.is_superuser or not user.is_authenticated:
+        return None
+    if not hasattr(request, "_visible_memberships"):
+        request._visible_memberships = visible_memberships(user)
+    return request._visible_memberships
 
 
 class CampusMixin(LoginRequiredMixin):
@@ -22,7 +34,9 @@ class CampusMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.campus, self.membership = campus_and_membership(request.user, kwargs["campus"])
+        self.campus, self.membership = campus_and_membership(
+            request.user, kwargs["campus"], request_memberships(request)
+        )
         # Times on campus pages are the campus's (reset by copractice.middleware).
         timezone.activate(self.campus.tz)
         session_campus = request.session.get(CURRENT_CAMPUS_SESSION_KEY)

@@ -29,15 +29,21 @@ def membership_for(*, user, campus) -> Membership | None:
     )
 
 
-def campus_and_membership(user, slug: str) -> tuple[Campus, Membership | None]:
+def campus_and_membership(
+    user, slug: str, memberships: list[Membership] | None = None
+) -> tuple[Campus, Membership | None]:
     """The campus `slug` as `user` may see it, with their membership of it (None for a site
-    admin who is not a member): one query for a member. Http404 for a campus they may not see,
-    so that another campus cannot be told apart from one that does not exist."""
-    membership = (
-        Membership.objects.filter(user=user, campus__slug=slug, status__in=VISIBLE_STATUSES)
-        .select_related("campus")
-        .first()
-    )
+    admin who is not a member): one query for a member, none when their `memberships` are
+    given (visible_memberships). Http404 for a campus they may not see, so that another campus
+    cannot be told apart from one that does not exist."""
+    if memberships is not None:
+        membership = next((m for m in memberships if m.campus.slug == slug), None)
+    else:
+        membership = (
+            Membership.objects.filter(user=user, campus__slug=slug, status__in=VISIBLE_STATUSES)
+            .select_related("campus")
+            .first()
+        )
     if membership is not None:
         return membership.campus, membership
     if user.is_superuser:
@@ -93,9 +99,22 @@ def campuses_with_counts() -> QuerySet[Campus]:
     ).order_by("institution", "name")
 
 
-def navigation_campuses(user) -> list[Campus]:
-    """The campuses in a person's navigation, in one query, each with `nav_coordinator` (whether
-    the person coordinates it; site admins: every campus) and `nav_member` (whether they belong)."""
+def visible_memberships(user) -> list[Membership]:
+    """A person's memberships they can see a campus through (not those they left), each with its
+    campus, by campus name: one query."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+        .select_related("campus")
+        .order_by("campus__name")
+    )
+
+
+def navigation_campuses(user, memberships: list[Membership] | None = None) -> list[Campus]:
+    """The campuses in a person's navigation, in one query (none when their `memberships` are
+    given, see visible_memberships), each with `nav_coordinator` (whether the person coordinates
+    it; site admins: every campus) and `nav_member` (whether they belong)."""
     if not user.is_authenticated:
         return []
     if user.is_superuser:
@@ -103,11 +122,8 @@ def navigation_campuses(user) -> list[Campus]:
         for campus in campuses:
             campus.nav_coordinator, campus.nav_member = True, False
         return campuses
-    memberships = (
-        Membership.objects.filter(user=user, status__in=VISIBLE_STATUSES)
-        .select_related("campus")
-        .order_by("campus__name")
-    )
+    if memberships is None:
+        memberships = visible_memberships(user)
     campuses = []
     for membership in memberships:
         membership.campus.nav_coordinator = membership.is_coordinator

@@ -2,11 +2,13 @@
 stay (the campus's figures do not change) but nothing left names them or gives their address."""
 
 import re
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -111,7 +113,8 @@ def erase_person(*, person: User, by: User) -> User:
     # Their sessions end now; a session only names its user by id inside encoded data.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
-            session.delete()
+            # Through the session engine: its cached copy goes too (copractice/sessions.py).
+            import_module(settings.SESSION_ENGINE).SessionStore(session.session_key).delete()
     CalendarFeed.objects.filter(user=person).update(token=new_feed_token(), reset_at=timezone.now())
     # Respond and stop-e-mail links are signed for the person's id: they refuse an inactive
     # account. Pending invitations to the address go; used ones keep their campus and role.

@@ -24,7 +24,12 @@ def dead_cache(settings):
             "BACKEND": "copractice.cache.DegradingRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+        },
+        "sessions": {
+            "BACKEND": "copractice.cache.SessionRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
     }
     from django.core.cache import cache
 

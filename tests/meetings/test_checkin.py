@@ -542,9 +542,9 @@ def test_campus_settings_page_has_the_check_in_settings(world, client):
 @pytest.mark.parametrize(
     ("name", "role", "queries"),
     [
-        ("meetings:check_in_screen", "coordinator", 9),
-        ("meetings:check_in", "peer", 9),
-        ("meetings:check_in_link", "coordinator", 8),
+        ("meetings:check_in_screen", "coordinator", 7),
+        ("meetings:check_in", "peer", 7),
+        ("meetings:check_in_link", "coordinator", 6),
     ],
 )
 def test_check_in_pages_queries(

@@ -97,9 +97,10 @@ def test_no_welcome_on_another_campus_where_the_member_attended_nothing_yet(clie
     assert "Welcome to the Hillside community of practice" in html
 
 
-# The session, the user, the campus with the membership, the nav's campuses; the welcome: has
+# The user, the person's memberships with their campuses (campus check and navigation; the
+# session comes from the cache); the welcome: has
 # the member been at a meeting, the next meeting, their attendance at it.
-WELCOME_QUERIES = 7
+WELCOME_QUERIES = 5
 
 
 @pytest.mark.parametrize("size", [3, 60])

@@ -14,8 +14,8 @@ from tests.factories import give_second_factor
 
 pytestmark = pytest.mark.django_db
 
-CAMPUS_RECORD_QUERIES = 10
-ALL_RECORD_QUERIES = 5
+CAMPUS_RECORD_QUERIES = 8
+ALL_RECORD_QUERIES = 4
 
 
 def _campus_url(world):

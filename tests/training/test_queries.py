@@ -9,20 +9,22 @@ from training.services import ReferenceData
 
 pytestmark = pytest.mark.django_db
 
-# Every page: the session, the user, the nav's campuses (context processor).
+# Every page: the user (the session comes from the cache: copractice/sessions.py), the nav's
+# campuses (context processor).
 # List: the two permission look-ups (is the person an editor?), the person's memberships (links to
 # the offers of campuses they coordinate), and the matching topics (one query: they are sorted
 # in Python, accents aside, then paged; a catalogue is a few dozen topics).
-LIST_QUERIES = 7
+LIST_QUERIES = 6
 # Topic page for a coordinator: the topic, permissions (2), memberships, their own offers, the
 # references, their campus's open offers for the topic.
-COORDINATOR_DETAIL_QUERIES = 10
+COORDINATOR_DETAIL_QUERIES = 9
 # Topic page for an editor with no campus: the topic, permissions (2), memberships, own offers,
 # references, the topic's history and its references' history.
-EDITOR_DETAIL_QUERIES = 11
-# Offers page: the campus, the membership, the offers, and the session saving the current
+EDITOR_DETAIL_QUERIES = 10
+# Offers page: the person's memberships with their campuses (the campus check and the
+# navigation), the offers, and the session saving the current
 # campus (an UPDATE inside a savepoint: 3 statements).
-OFFER_LIST_QUERIES = 8
+OFFER_LIST_QUERIES = 6
 
 
 def _catalogue(size, editor):

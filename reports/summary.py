@@ -1,0 +1,147 @@
+"""The coordinator dashboard's figures, computed once per change rather than on every view.
+
+Its numbers change only when a campus's meetings, attendance, agendas, action items,
+suggestions, memberships, members' names or its own settings change, when a topic of the
+catalogue changes, or when time moves on (a meeting starts and becomes past, a day turns). So
+`dashboard()` keeps the result of `selectors.coordinator_dashboard` in the cache, per campus:
+
+- under the campus's version and the catalogue's version, which every save or delete of those
+  inputs replaces (model signals, connected once in `connect()`): at once, so that the request
+  that made the change sees it, and again when its transaction commits, so that a view computed
+  meanwhile from the data before the commit is never kept under the new version;
+- under the campus's local date and the language, and only until the next meeting starts (at
+  most an hour): the figures that depend on the time (the next meeting, what is past) are never
+  out of date.
+
+It holds the campus's figures and lists (names, responses, action items), never a person's page
+and never case-collaboration notes or minutes; each coordinator's page is rendered for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
+
+from meetings.models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
+from members.models import Campus, Membership, User
+from training.models import FacilitationOffer, Topic, TopicReference
+
+from . import selectors
+
+MAX_AGE = dt.timedelta(hours=1)
+CATALOGUE = "all"
+
+
+def _version_key(scope) -> str:
+    return f"dashboard-version:{scope}"
+
+
+def dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
+    """selectors.coordinator_dashboard(campus), from the cache when nothing it reads changed."""
+    now = now or timezone.now()
+    keys = [_version_key(campus.pk), _version_key(CATALOGUE)]
+    versions = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in versions}
+    if missing:
+        cache.set_many(missing, timeout=None)
+        versions.update(missing)
+    day = now.astimezone(campus.tz).date().isoformat()
+    # Per language too: should a figure's text ever be translated when it is computed.
+    language = translation.get_language() or ""
+    key = f"dashboard:{campus.pk}:{versions[keys[0]]}:{versions[keys[1]]}:{day}:{language}"
+    kept = cache.get(key)
+    if kept is not None and kept["computed_at"] <= now < kept["valid_until"]:
+        return kept["data"]
+    data = selectors.coordinator_dashboard(campus=campus, now=now)
+    valid_until = now + MAX_AGE
+    if data["next_meeting"] is not None:
+        valid_until = min(valid_until, data["next_meeting"].meeting.starts_at)
+    seconds = int((valid_until - now).total_seconds())
+    if seconds > 0:
+        cache.set(
+            key, {"computed_at": now, "valid_until": valid_until, "data": data}, timeout=seconds
+        )
+    return data
+
+
+# --- invalidation ------------------------------------------------------------------------------
+def changed(scope) -> None:
+    """The dashboard of campus `scope` (a campus id, or CATALOGUE for every campus) must be
+    computed again: now, and once more when the current transaction commits."""
+
+    def bump():
+        cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
+
+    bump()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # Once per transaction and scope: saving a roster of 200 is one bump at its commit. (Django
+    # drops the callbacks of a transaction or savepoint that is rolled back.)
+    if any(getattr(f, "dashboard_scope", None) == scope for _, f, *_ in connection.run_on_commit):
+        return
+    bump.dashboard_scope = scope
+    transaction.on_commit(bump)
+
+
+def _meeting_campus(meeting_id) -> int | None:
+    return Meeting.objects.filter(pk=meeting_id).values_list("campus_id", flat=True).first()
+
+
+def _on_campus_row(sender, instance, **kwargs):
+    changed(instance.campus_id)
+
+
+def _on_meeting_row(sender, instance, **kwargs):
+    meeting = instance._state.fields_cache.get("meeting")
+    campus_id = meeting.campus_id if meeting is not None else _meeting_campus(instance.meeting_id)
+    if campus_id is not None:
+        changed(campus_id)
+
+
+def _on_campus(sender, instance, **kwargs):
+    changed(instance.pk)
+
+
+def _on_user(sender, instance, update_fields=None, created=False, **kwargs):
+    if created or (update_fields is not None and not {"name", "email"} & set(update_fields)):
+        return  # a login (last_login), a preference: nothing the dashboard shows
+    for campus_id in Membership.objects.filter(user=instance).values_list("campus_id", flat=True):
+        changed(campus_id)
+
+
+def _on_catalogue(sender, instance, **kwargs):
+    changed(CATALOGUE)
+
+
+def _on_attendance_written(sender, campus_id, **kwargs):
+    changed(campus_id)
+
+
+def connect() -> None:
+    """Called once, from ReportsConfig.ready()."""
+    from meetings.services import attendance_written
+
+    attendance_written.connect(_on_attendance_written, dispatch_uid="reports.summary.attendance")
+    handlers = [
+        (Meeting, _on_campus_row),
+        (Membership, _on_campus_row),
+        (DiscussionSuggestion, _on_campus_row),
+        (FacilitationOffer, _on_campus_row),
+        (Attendance, _on_meeting_row),
+        (AgendaItem, _on_meeting_row),
+        (ActionItem, _on_meeting_row),
+        (Campus, _on_campus),
+        (User, _on_user),
+        (Topic, _on_catalogue),
+        (TopicReference, _on_catalogue),
+    ]
+    for model, handler in handlers:
+        uid = f"reports.summary.{model._meta.label}"
+        post_save.connect(handler, sender=model, dispatch_uid=uid)
+        post_delete.connect(handler, sender=model, dispatch_uid=uid)
