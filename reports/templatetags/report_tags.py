@@ -1,11 +1,18 @@
 """Template tags for the dashboards: cells drawn for every member of a campus, hence in Python
-rather than in template includes. Every value goes through `format_html`."""
+rather than in template includes. Every value goes through `format_html`.
+
+The cells that depend only on numbers and the language are made once per process (`lru_cache`,
+keyed by the language): most members share the same few counts, and two hundred rows would
+otherwise look up a dozen translations each."""
+
+from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
+from members.models import Membership
 from reports.charts import month_abbreviation as _month_abbreviation
 
 register = template.Library()
@@ -21,25 +28,37 @@ def month_abbreviation(month):
 def attendance_counts(counts):
     """One AttendanceCounts: attended out of expected, the rest apart (a cell of the
     dashboard's member table, two for each of 200 members)."""
-    if not counts.expected:
+    return _counts_cell(
+        get_language(),
+        int(counts.attended),
+        int(counts.expected),
+        int(counts.excused),
+        int(counts.missed),
+        int(counts.unrecorded),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _counts_cell(language, attended, expected, excused, missed, unrecorded):
+    """attendance_counts for these numbers in the active language (`language`, the key)."""
+    if not expected:
         return format_html('<span class="text-body-secondary">{}</span>', _("no meetings"))
     # Only the kinds that happened: "0 excused · 0 absent · 0 unrecorded" is noise.
     rest = [
         text % {"n": int(number)}
         for number, text in (
-            (counts.excused, ngettext("%(n)s excused", "%(n)s excused", counts.excused)),
-            (counts.missed, ngettext("%(n)s absent", "%(n)s absent", counts.missed)),
+            (excused, ngettext("%(n)s excused", "%(n)s excused", excused)),
+            (missed, ngettext("%(n)s absent", "%(n)s absent", missed)),
             (
-                counts.unrecorded,
-                ngettext("%(n)s unrecorded", "%(n)s unrecorded", counts.unrecorded),
+                unrecorded,
+                ngettext("%(n)s unrecorded", "%(n)s unrecorded", unrecorded),
             ),
         )
         if number
     ]
     return format_html(
         '<span class="fw-semibold">{}</span> {}{}',
-        _("%(attended)s of %(expected)s")
-        % {"attended": int(counts.attended), "expected": int(counts.expected)},
+        _("%(attended)s of %(expected)s") % {"attended": attended, "expected": expected},
         pgettext("attendance counts", "attended"),
         format_html(
             '<span class="d-block small text-body-secondary">{}</span>',
@@ -56,26 +75,37 @@ def member_attendance_row(record):
     member of the campus."""
     membership = record.membership
     below = record.below_expectation
-    if record.recent_recorded:
-        recent = _("missed %(missed)s of %(recorded)s") % {
-            "missed": int(record.recent_missed),
-            "recorded": int(record.recent_recorded),
-        }
-    else:
-        recent = format_html('<span class="text-body-secondary">{}</span>', _("none recorded"))
+    language = get_language()
+    recent = _recent_cell(language, int(record.recent_missed), int(record.recent_recorded))
     on_leave = membership.status == membership.Status.ON_LEAVE
+    texts = _row_texts(language)
     return format_html(
         '<tr{}><th scope="row">{}{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>',
         format_html(' class="{}"', "row-below") if below else "",
         membership.user.name,
-        format_html(' <span class="small fw-normal">{}</span>', _("(on leave)"))
-        if on_leave
-        else "",
-        membership.get_role_display(),
+        texts["on_leave"] if on_leave else "",
+        texts["roles"].get(membership.role, membership.role),
         attendance_counts(record.last_6_months),
         attendance_counts(record.last_12_months),
         recent,
-        format_html(' <span class="badge text-bg-warning">{}</span>', _("Below expectation"))
-        if below
-        else "",
+        texts["below"] if below else "",
     )
+
+
+@lru_cache(maxsize=4096)
+def _recent_cell(language, missed, recorded):
+    if recorded:
+        return _("missed %(missed)s of %(recorded)s") % {"missed": missed, "recorded": recorded}
+    return format_html('<span class="text-body-secondary">{}</span>', _("none recorded"))
+
+
+@lru_cache(maxsize=16)
+def _row_texts(language):
+    return {
+        # The role's label (get_role_display() would look up every choice's translation).
+        "roles": {value: str(label) for value, label in Membership.Role.choices},
+        "on_leave": format_html(' <span class="small fw-normal">{}</span>', _("(on leave)")),
+        "below": format_html(
+            ' <span class="badge text-bg-warning">{}</span>', _("Below expectation")
+        ),
+    }

@@ -34,7 +34,7 @@ def test_member_attendance_row_escapes_the_name_and_flags_who_is_below():
         user=types.SimpleNamespace(name="Ana <script>"),
         status=Membership.Status.ON_LEAVE,
         Status=Membership.Status,
-        get_role_display=lambda: "Peer supporter",
+        role=Membership.Role.PEER_SUPPORTER,
     )
     record = types.SimpleNamespace(
         membership=membership,
