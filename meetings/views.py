@@ -429,7 +429,9 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = selectors.roster(meeting=self.get_meeting())
-        context.update(rows=rows, choices=self.choices, summary=selectors.presence_summary(rows))
+        # The labels translated once, not once per person (four per row, 200 rows).
+        choices = [(value, str(label)) for value, label in self.choices]
+        context.update(rows=rows, choices=choices, summary=selectors.presence_summary(rows))
         return context
 
     def post(self, request, *args, **kwargs):
