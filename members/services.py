@@ -23,7 +23,7 @@ from outbox.mail import absolute_url
 from outbox.services import queue_email
 
 from .invite_lists import InviteRow, language_for, role_for
-from .language import LANGUAGE_CODES, language_of
+from .language import language_of
 from .models import (
     CAMPUS_SETTINGS,
     AccessKind,
@@ -496,11 +496,10 @@ def accept_invitation_as(*, token: str, user: User) -> User:
 def _known_language(language: str) -> str:
     """One of the site's languages, from a request's language code ("fr-ca" → "fr"); "" when
     it is none of them."""
-    language = (language or "").lower()
-    if language in LANGUAGE_CODES:
-        return language
-    base = language.split("-")[0]
-    return base if base in LANGUAGE_CODES else ""
+    try:
+        return translation.get_supported_language_variant((language or "").lower())
+    except LookupError:
+        return ""
 
 
 def _join(*, invitation: Invitation, user) -> User:
