@@ -13,6 +13,9 @@ catalogue changes, or when time moves on (a meeting starts and becomes past, a d
   most an hour): the figures that depend on the time (the next meeting, what is past) are never
   out of date.
 
+The dashboard's body rendered from them is kept the same way (`dashboard_html`): it is the
+campus's, the same for each of its coordinators, rendered without the request.
+
 It holds the campus's figures and lists (names, responses, action items), never a person's page
 and never case-collaboration notes or minutes; each coordinator's page is rendered for them.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -34,6 +38,9 @@ from training.models import FacilitationOffer, Topic, TopicReference
 from . import selectors
 
 MAX_AGE = dt.timedelta(hours=1)
+# The shape of what is kept: a new one when it changes, so that a process of the new code never
+# reads what one of the old kept (during a deployment both run).
+FORMAT = 2
 CATALOGUE = "all"
 
 
@@ -41,9 +48,8 @@ def _version_key(scope) -> str:
     return f"dashboard-version:{scope}"
 
 
-def dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
-    """selectors.coordinator_dashboard(campus), from the cache when nothing it reads changed."""
-    now = now or timezone.now()
+def _key(campus: Campus, now: dt.datetime) -> str:
+    """Where the campus's dashboard is kept now: its versions, its local day, the language."""
     keys = [_version_key(campus.pk), _version_key(CATALOGUE)]
     versions = cache.get_many(keys)
     missing = {key: uuid.uuid4().hex for key in keys if key not in versions}
@@ -51,22 +57,59 @@ def dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
         cache.set_many(missing, timeout=None)
         versions.update(missing)
     day = now.astimezone(campus.tz).date().isoformat()
-    # Per language too: should a figure's text ever be translated when it is computed.
     language = translation.get_language() or ""
-    key = f"dashboard:{campus.pk}:{versions[keys[0]]}:{versions[keys[1]]}:{day}:{language}"
+    campus_version, catalogue_version = versions[keys[0]], versions[keys[1]]
+    return f"dashboard:{FORMAT}:{campus.pk}:{campus_version}:{catalogue_version}:{day}:{language}"
+
+
+def _kept(key: str, now: dt.datetime):
     kept = cache.get(key)
     if kept is not None and kept["computed_at"] <= now < kept["valid_until"]:
-        return kept["data"]
-    data = selectors.coordinator_dashboard(campus=campus, now=now)
+        return kept["value"]
+    return None
+
+
+def _keep(key: str, value, *, data: dict, now: dt.datetime) -> None:
+    """Keep `value` under `key` until the next meeting starts, an hour at most."""
     valid_until = now + MAX_AGE
     if data["next_meeting"] is not None:
         valid_until = min(valid_until, data["next_meeting"].meeting.starts_at)
     seconds = int((valid_until - now).total_seconds())
     if seconds > 0:
         cache.set(
-            key, {"computed_at": now, "valid_until": valid_until, "data": data}, timeout=seconds
+            key, {"computed_at": now, "valid_until": valid_until, "value": value}, timeout=seconds
         )
+
+
+def _figures(campus: Campus, now: dt.datetime, key: str) -> dict:
+    data = _kept(key, now)
+    if data is None:
+        data = selectors.coordinator_dashboard(campus=campus, now=now)
+        _keep(key, data, data=data, now=now)
     return data
+
+
+def dashboard(*, campus: Campus, now: dt.datetime | None = None) -> dict:
+    """selectors.coordinator_dashboard(campus), from the cache when nothing it reads changed."""
+    now = now or timezone.now()
+    return _figures(campus, now, _key(campus, now))
+
+
+def dashboard_html(
+    *, campus: Campus, render: Callable[[dict], str], now: dt.datetime | None = None
+) -> str:
+    """The dashboard's body, `render(figures)`, kept like the figures it is made of (same
+    versions, day, language and time limit): the same for every coordinator of the campus, so
+    `render` must use nothing of the person (no request, no form token). Seen again, the page
+    takes the kept HTML without unpickling the figures or rendering them."""
+    now = now or timezone.now()
+    key = _key(campus, now)
+    html = _kept(f"{key}:html", now)
+    if html is None:
+        data = _figures(campus, now, key)
+        html = render(data)
+        _keep(f"{key}:html", html, data=data, now=now)
+    return html
 
 
 # --- invalidation ------------------------------------------------------------------------------
