@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
-from meetings.selectors import open_suggestions, responses
+from meetings.selectors import Responder, open_suggestions, responses
 from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES, access_records
 from training.models import FacilitationOffer, Topic
@@ -162,9 +162,9 @@ def cadence(*, campus: Campus, now: dt.datetime | None = None) -> list[CadenceMo
 @dataclass
 class NextMeeting:
     meeting: Meeting
-    attending: list[Attendance]
-    not_attending: list[Attendance]
-    no_response: list[Attendance]
+    attending: list[Responder]
+    not_attending: list[Responder]
+    no_response: list[Responder]
 
 
 def next_meeting(*, campus: Campus, now: dt.datetime | None = None) -> NextMeeting | None:

@@ -58,9 +58,9 @@ def test_next_meeting_groups_responses(scene):
     w = scene.world
     nxt = reports.next_meeting(campus=w.campus, now=NOW)
     assert nxt.meeting == scene.meetings["G"]
-    assert [a.user for a in nxt.attending] == [w.peer]
-    assert [a.user for a in nxt.not_attending] == [scene.joiner]
-    assert [a.user for a in nxt.no_response] == [scene.peer3]
+    assert [a.user_id for a in nxt.attending] == [w.peer.pk]
+    assert [a.user_id for a in nxt.not_attending] == [scene.joiner.pk]
+    assert [a.user_id for a in nxt.no_response] == [scene.peer3.pk]
 
 
 def test_no_next_meeting(world, now):
