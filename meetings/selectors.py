@@ -142,11 +142,12 @@ def month_calendar(*, campus: Campus, user, year: int, month: int) -> list[list[
 
 
 def meeting_detail(*, campus: Campus, pk: int, user) -> Meeting:
-    """The meeting with its agenda (topics, facilitators) and the person's own attendance."""
+    """The meeting with its agenda (topics, facilitators) and the person's own attendance.
+    (Coordinators' counts of responses come with the responses: `responses()`.)"""
     from django.shortcuts import get_object_or_404
 
     meeting = get_object_or_404(
-        _with_counts(meetings_for(campus=campus))
+        meetings_for(campus=campus)
         .select_related("campus", "series")
         .prefetch_related(
             Prefetch(
@@ -192,7 +193,11 @@ CHANGE_LABELS = {
 
 def meeting_changes(*, meeting: Meeting, limit: int = 20) -> list[dict]:
     """Who changed the meeting and when, latest first, with the fields that changed. One query."""
-    records = list(meeting.history.select_related("history_user")[: limit + 1])
+    records = list(
+        meeting.history.values(
+            "history_date", "history_user__name", "history_user__email", *CHANGE_LABELS
+        )[: limit + 1]
+    )
     changes = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(changes) == limit:
@@ -200,18 +205,15 @@ def meeting_changes(*, meeting: Meeting, limit: int = 20) -> list[dict]:
         if older is None:
             what = pgettext("meeting change", "scheduled")
         else:
-            fields = [
-                label
-                for name, label in CHANGE_LABELS.items()
-                if getattr(newer, name) != getattr(older, name)
-            ]
+            fields = [label for name, label in CHANGE_LABELS.items() if newer[name] != older[name]]
             what = (
                 pgettext("meeting change", "changed %(fields)s")
                 % {"fields": ", ".join(str(f) for f in fields)}
                 if fields
                 else pgettext("meeting change", "saved without changes")
             )
-        changes.append({"at": newer.history_date, "by": newer.history_user, "what": what})
+        by = newer["history_user__name"] or newer["history_user__email"]  # None: by the system
+        changes.append({"at": newer["history_date"], "by": by, "what": what})
     return changes
 
 

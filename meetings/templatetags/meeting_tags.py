@@ -3,11 +3,13 @@
 include with four `date` filters in a `{% timezone %}` block cost a third of the meetings list."""
 
 import datetime as dt
+from html import escape
 
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -66,3 +68,22 @@ def series_description(meeting):
     from meetings.services import series_description as describe
 
     return describe(meeting)
+
+
+@register.simple_tag
+def responder_items(responders, empty, *, notes=False):
+    """The `<li>` items of one list of responses on a meeting's page: each person's name and,
+    with `notes`, what they added (a campus's worth of people, hence Python); `empty` if none."""
+    if not responders:
+        return format_html("<li>{}</li>", empty)
+    if notes:
+        items = (
+            f'<li>{escape(r.name)} <span class="text-body-secondary">— {escape(r.response_note)}'
+            "</span></li>"
+            if r.response_note
+            else f"<li>{escape(r.name)}</li>"
+            for r in responders
+        )
+    else:
+        items = (f"<li>{escape(r.name)}</li>" for r in responders)
+    return mark_safe("".join(items))  # every value escaped above

@@ -61,3 +61,16 @@ def test_presence_choices_checks_the_recorded_presence_only():
     assert 'id="presence-41-late" value="late" autocomplete="off" checked>' in html
     assert 'for="presence-41-late">Late &lt;b&gt;</label>' in html
     assert 'name="presence-41" id="presence-41-absent"' in html
+
+
+def test_responder_items_escape_names_and_notes_and_say_when_nobody():
+    from meetings.selectors import Responder
+    from meetings.templatetags.meeting_tags import responder_items
+
+    people = [Responder(1, "Ana <b>", ""), Responder(2, "Bo & Co", 'exam "final"')]
+    assert str(responder_items(people, "Nobody.", notes=True)) == (
+        "<li>Ana &lt;b&gt;</li>"
+        '<li>Bo &amp; Co <span class="text-body-secondary">— exam &quot;final&quot;</span></li>'
+    )
+    assert str(responder_items(people, "Nobody.")) == ("<li>Ana &lt;b&gt;</li><li>Bo &amp; Co</li>")
+    assert str(responder_items([], "Nobody <yet>.")) == "<li>Nobody &lt;yet&gt;.</li>"

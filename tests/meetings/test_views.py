@@ -1034,8 +1034,8 @@ def test_coordinators_see_who_changed_the_meeting_and_when(client, world, meetin
     client.force_login(world.coordinator)
     response = client.get(meeting.get_absolute_url())
     assert [(c["what"], c["by"]) for c in response.context["changes"]] == [
-        ("changed location, online link", world.admin),
-        ("scheduled", world.coordinator),
+        ("changed location, online link", str(world.admin)),
+        ("scheduled", str(world.coordinator)),
     ]
     html = response.content.decode()
     assert f"2 Sep 2026, 10:00 EDT — changed location, online link by {world.admin}" in html
