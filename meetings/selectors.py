@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -29,33 +29,40 @@ from .models import (
 PAST_MEETINGS_PER_PAGE = 12
 
 
-def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return queryset.annotate(
-        attending_count=Count(
-            "attendances", filter=Q(attendances__response=Attendance.Response.ATTENDING)
-        ),
-        not_attending_count=Count(
-            "attendances", filter=Q(attendances__response=Attendance.Response.NOT_ATTENDING)
-        ),
-        no_response_count=Count(
-            "attendances", filter=Q(attendances__response=Attendance.Response.NO_RESPONSE)
-        ),
-        present_count=Count(
-            "attendances", filter=Q(attendances__presence__in=Attendance.WAS_THERE)
-        ),
-        away_count=Count(
-            "attendances",
-            filter=Q(
-                attendances__presence__in=[
-                    Attendance.Presence.EXCUSED,
-                    Attendance.Presence.ABSENT,
-                ]
-            ),
-        ),
-        unrecorded_count=Count(
-            "attendances", filter=Q(attendances__presence=Attendance.Presence.UNRECORDED)
-        ),
-    )
+def _with_counts(meetings: list[Meeting], user) -> list[Meeting]:
+    """Sets on each meeting its counts of responses (`attending_count`, `not_attending_count`,
+    `no_response_count`) and of presence (`present_count`: present or late, `away_count`:
+    excused or absent, `unrecorded_count`), and the person's own attendance
+    (`own_attendance`, or None). Two queries, whatever the number of meetings and people."""
+    ids = [meeting.pk for meeting in meetings]
+    responses = {pk: Counter() for pk in ids}
+    presences = {pk: Counter() for pk in ids}
+    own = {}
+    if ids:
+        grouped = (
+            Attendance.objects.filter(meeting_id__in=ids)
+            .values_list("meeting_id", "response", "presence")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for meeting_id, response, presence, n in grouped:
+            responses[meeting_id][response] += n
+            presences[meeting_id][presence] += n
+        own = {
+            attendance.meeting_id: attendance
+            for attendance in Attendance.objects.filter(meeting_id__in=ids, user_id=user.pk)
+        }
+    Response, Presence = Attendance.Response, Attendance.Presence
+    for meeting in meetings:
+        said, there = responses[meeting.pk], presences[meeting.pk]
+        meeting.attending_count = said[Response.ATTENDING]
+        meeting.not_attending_count = said[Response.NOT_ATTENDING]
+        meeting.no_response_count = said[Response.NO_RESPONSE]
+        meeting.present_count = there[Presence.PRESENT] + there[Presence.LATE]
+        meeting.away_count = there[Presence.EXCUSED] + there[Presence.ABSENT]
+        meeting.unrecorded_count = there[Presence.UNRECORDED]
+        meeting.own_attendance = own.get(meeting.pk)
+    return meetings
 
 
 def _own_attendance(user) -> Prefetch:
@@ -73,24 +80,16 @@ def meetings_for(*, campus: Campus) -> QuerySet[Meeting]:
 def meeting_list(*, campus: Campus, user, past_page=1) -> tuple[list[Meeting], Page]:
     """Upcoming meetings (soonest first) and a page of past ones (latest first; `past_page` as
     given in the URL, a wrong one meaning the nearest), each with response counts and the
-    person's own attendance (`own_attendance`, or None). Six queries, each bounded by a
+    person's own attendance (`own_attendance`, or None). Five queries, each bounded by a
     page of meetings."""
     now = timezone.now()
-    base = _with_counts(meetings_for(campus=campus)).prefetch_related(_own_attendance(user))
-    upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
-    # Page through the bare meetings, then count responses for that page's only: counting in
-    # the paged query would aggregate every past meeting's attendance to keep twelve.
-    newest_first = ("-starts_at", "-pk")
+    upcoming = list(meetings_for(campus=campus).filter(ends_at__gt=now).order_by("starts_at", "pk"))
     past = Paginator(
-        meetings_for(campus=campus)
-        .filter(ends_at__lte=now)
-        .order_by(*newest_first)
-        .values_list("pk", flat=True),
+        meetings_for(campus=campus).filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
         PAST_MEETINGS_PER_PAGE,
     ).get_page(past_page)
-    past.object_list = list(base.filter(pk__in=list(past.object_list)).order_by(*newest_first))
-    for meeting in upcoming + past.object_list:
-        meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+    past.object_list = list(past.object_list)
+    _with_counts(upcoming + past.object_list, user)
     return upcoming, past
 
 
@@ -115,22 +114,23 @@ class MonthDay:
 
 def month_calendar(*, campus: Campus, user, year: int, month: int) -> list[list[MonthDay]]:
     """The weeks (Monday first) of a month on the campus's clock, each day with the meetings
-    starting on it (with response counts and the person's own attendance). One query for the
-    meetings, whatever their number."""
+    starting on it (with response counts and the person's own attendance). Three queries,
+    whatever the number of meetings."""
     zone = campus.tz
     first = dt.date(year, month, 1)
     after = (first + dt.timedelta(days=32)).replace(day=1)
     starts = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     ends = dt.datetime.combine(after, dt.time.min, tzinfo=zone)
-    meetings = list(
-        _with_counts(meetings_for(campus=campus))
-        .filter(starts_at__gte=starts, starts_at__lt=ends)
-        .prefetch_related(_own_attendance(user))
-        .order_by("starts_at", "pk")
+    meetings = _with_counts(
+        list(
+            meetings_for(campus=campus)
+            .filter(starts_at__gte=starts, starts_at__lt=ends)
+            .order_by("starts_at", "pk")
+        ),
+        user,
     )
     on_day: dict[dt.date, list[Meeting]] = {}
     for meeting in meetings:
-        meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
         on_day.setdefault(meeting.starts_at.astimezone(zone).date(), []).append(meeting)
     return [
         [
