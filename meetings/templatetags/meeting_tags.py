@@ -10,6 +10,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -87,3 +89,50 @@ def responder_items(responders, empty, *, notes=False):
     else:
         items = (f"<li>{escape(r.name)}</li>" for r in responders)
     return mark_safe("".join(items))  # every value escaped above
+
+
+@register.simple_tag
+def meeting_row_facts(meeting, is_coordinator):
+    """A list row's facts: why it was cancelled, or the counts of responses and, once it has
+    started, of presence (coordinators) or the person's own (on every row of every list, hence
+    Python)."""
+    if meeting.is_cancelled:
+        return Truncator(meeting.cancelled_reason).chars(80)
+    counts = gettext("%(a)s attending · %(n)s not · %(r)s no response") % {
+        "a": meeting.attending_count,
+        "n": meeting.not_attending_count,
+        "r": meeting.no_response_count,
+    }
+    facts = [format_html("<span>{}</span>", counts)]
+    presence = None
+    if meeting.has_started and is_coordinator:
+        presence = gettext("Presence: %(p)s there · %(x)s away · %(u)s unrecorded") % {
+            "p": meeting.present_count,
+            "x": meeting.away_count,
+            "u": meeting.unrecorded_count,
+        }
+    elif meeting.has_started and meeting.own_attendance and not is_coordinator:
+        presence = gettext("You: %(p)s") % {"p": meeting.own_attendance.get_presence_display()}
+    if presence:
+        facts.append(format_html('<span class="meeting-row-presence">{}</span>', presence))
+    return mark_safe("\n".join(facts))  # each part escaped by format_html
+
+
+@register.simple_tag
+def meeting_status(meeting):
+    """A list row's status badge, and "Changed" if its time or place changed since it was
+    announced (on every row of every list, hence Python)."""
+    if meeting.is_cancelled:
+        badge = ("text-bg-danger", gettext("Cancelled"))
+    elif meeting.is_on_now:
+        badge = ("text-bg-success", gettext("On now"))
+    elif meeting.presence_due:
+        badge = ("text-bg-warning", gettext("Just ended"))
+    elif meeting.has_started:
+        badge = ("text-bg-secondary", gettext("Held"))
+    else:
+        badge = ("text-bg-light border", gettext("Scheduled"))
+    html = format_html('<span class="badge {}">{}</span>', *badge)
+    if meeting.sequence and not meeting.is_cancelled:
+        html += format_html(' <span class="badge text-bg-warning">{}</span>', gettext("Changed"))
+    return html

@@ -74,3 +74,56 @@ def test_responder_items_escape_names_and_notes_and_say_when_nobody():
     )
     assert str(responder_items(people, "Nobody.")) == ("<li>Ana &lt;b&gt;</li><li>Bo &amp; Co</li>")
     assert str(responder_items([], "Nobody <yet>.")) == "<li>Nobody &lt;yet&gt;.</li>"
+
+
+def _listed(**overrides):
+    """A meeting as the lists hold it (meetings.selectors._with_counts)."""
+    values = dict(
+        is_cancelled=False,
+        cancelled_reason="",
+        is_on_now=False,
+        presence_due=False,
+        has_started=True,
+        sequence=0,
+        attending_count=5,
+        not_attending_count=2,
+        no_response_count=1,
+        present_count=4,
+        away_count=3,
+        unrecorded_count=1,
+        own_attendance=None,
+    )
+    return types.SimpleNamespace(**{**values, **overrides})
+
+
+def test_a_list_row_says_counts_and_presence_to_coordinators_and_their_own_to_others():
+    facts = "{% meeting_row_facts m coordinator %}"
+    held = _listed()
+    assert _render(facts, m=held, coordinator=True) == (
+        "<span>5 attending · 2 not · 1 no response</span>\n"
+        '<span class="meeting-row-presence">Presence: 4 there · 3 away · 1 unrecorded</span>'
+    )
+    own = types.SimpleNamespace(get_presence_display=lambda: "Late <b>")
+    assert _render(facts, m=_listed(own_attendance=own), coordinator=False).endswith(
+        '<span class="meeting-row-presence">You: Late &lt;b&gt;</span>'
+    )
+    assert _render(facts, m=_listed(has_started=False), coordinator=True) == (
+        "<span>5 attending · 2 not · 1 no response</span>"
+    )
+    cancelled = _listed(is_cancelled=True, cancelled_reason="Snow <storm> " + "x" * 100)
+    shown = _render(facts, m=cancelled, coordinator=True)
+    assert shown.startswith("Snow &lt;storm&gt; x") and len(shown) < 100
+
+
+def test_a_list_row_status_badge():
+    status = "{% meeting_status m %}"
+    assert _render(status, m=_listed()) == '<span class="badge text-bg-secondary">Held</span>'
+    assert _render(status, m=_listed(has_started=False, sequence=2)) == (
+        '<span class="badge text-bg-light border">Scheduled</span> '
+        '<span class="badge text-bg-warning">Changed</span>'
+    )
+    assert _render(status, m=_listed(is_cancelled=True, sequence=2)) == (
+        '<span class="badge text-bg-danger">Cancelled</span>'
+    )
+    assert "On now" in _render(status, m=_listed(is_on_now=True))
+    assert "Just ended" in _render(status, m=_listed(presence_due=True))
