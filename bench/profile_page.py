@@ -2,7 +2,7 @@
 `manage.py seed_bench`): where a request's CPU goes.
 
     .venv/bin/python bench/profile_page.py /bench/layout/c/bench-1/ [--as coordinator|peer|...]
-        [--size campus] [-n 200] [--sort tottime] [--lines 40] [--time]
+        [--size campus] [-n 200] [--sort tottime] [--lines 40] [--time | --calls]
 
 Runs the page once to warm up, then n times under cProfile (or, with --time, without the
 profiler: the CPU time per request, best of five batches), through Django's test client and
@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=40)
     parser.add_argument("--time", action="store_true")
+    parser.add_argument("--calls", action="store_true")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -72,6 +73,9 @@ def main() -> None:
         once()
     profile.disable()
     stats = pstats.Stats(profile)
+    if args.calls:
+        print(f"{args.path}: {stats.total_calls // args.n} Python calls/request")
+        return
     stats.sort_stats(args.sort).print_stats(args.lines)
 
 

@@ -25,16 +25,20 @@ ratios of the gunicorn workers' CPU per request, measured in one run, so they ho
 machine: the layout at most 2.5x the floor; every page at most 3x its set's layout (campus
 size); network size: each page's p95 within 1.5x of its campus-size p95, no sequential scan of
 a large table among the heaviest queries; a worker's resident memory under 150 MB after the
-run. Prints one table per size with each page's CPU / layout, the EXPLAIN of the heaviest
-queries, and PASS/MISS per target. bench/profile_page.py profiles one page in-process.
+run. Prints one table per size with each page's CPU / layout (and, as a cross-check that a busy
+machine does not blur, its Python function calls per request / the layout's, counted
+in-process), the EXPLAIN of the heaviest queries, and PASS/MISS per target.
+bench/profile_page.py profiles one page in-process.
 
 Results are also written to var/bench/ (JSON per size, EXPLAIN plans, the query log).
 """
 
+import cProfile
 import datetime as dt
 import http.cookiejar
 import json
 import os
+import pstats
 import re
 import signal
 import subprocess
@@ -252,6 +256,15 @@ def probe() -> None:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page["path"])
         body = b"".join(response) if response.streaming else response.content
+        # The Python function calls the page makes: a count, not a timing, so the same on a
+        # busy machine as on a quiet one (a cross-check of the CPU ratios, which are noisy).
+        profile = cProfile.Profile()
+        profile.enable()
+        again = client.get(page["path"])
+        if again.streaming:
+            b"".join(again)
+        profile.disable()
+        calls = pstats.Stats(profile).total_calls
         heaviest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
         plans = []
         for query in heaviest:
@@ -267,6 +280,7 @@ def probe() -> None:
                 "status": response.status_code,
                 "queries": len(queries),
                 "bytes": len(body),
+                "calls": calls,
                 "sql": [q["sql"] for q in queries.captured_queries],
                 "heaviest": plans,
             }
@@ -512,25 +526,31 @@ def cpu_ratio(result: dict, page: dict, name: str) -> float:
     return page.get("app_cpu_ms", 0) / max(reference(result, page, name).get("app_cpu_ms", 0), 1e-9)
 
 
+def calls_ratio(result: dict, page: dict, name: str) -> float:
+    return page.get("calls", 0) / max(reference(result, page, name).get("calls", 0), 1)
+
+
 def table(result: dict) -> str:
     lines = [
         "| page | queries | bytes | p50 ms | p95 ms | req/s | app CPU ms/req | CPU ÷ layout "
-        "| db CPU ms/req | other load |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| calls ÷ layout | db CPU ms/req | other load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for p in result["pages"]:
         p.setdefault("set", "en")
         errors = f" ({p['errors']} errors)" if p["errors"] else ""
         if p["page"] == FLOOR:
-            ratio = "—"
+            ratio = calls = "—"
         elif p["page"] == LAYOUT:
             ratio = f"{cpu_ratio(result, p, FLOOR):.2f} ÷ floor"
+            calls = f"{calls_ratio(result, p, FLOOR):.2f} ÷ floor"
         else:
             ratio = f"{cpu_ratio(result, p, LAYOUT):.2f}"
+            calls = f"{calls_ratio(result, p, LAYOUT):.2f}"
         lines.append(
             f"| {label(p)}{errors} | {p['queries']} | {p['bytes']:,} | {p['p50_ms']:.1f} "
             f"| {p['p95_ms']:.1f} | {p['rps']:.0f} | {p.get('app_cpu_ms', 0):.1f} | {ratio} "
-            f"| {p.get('db_cpu_ms', 0):.1f} | {p.get('other_load', 0):.0%} |"
+            f"| {calls} | {p.get('db_cpu_ms', 0):.1f} | {p.get('other_load', 0):.0%} |"
         )
     return "\n".join(lines)
 
