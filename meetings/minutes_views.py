@@ -47,9 +47,6 @@ class MinutesFormsMixin:
             user=self.request.user, meeting=self.get_meeting(), membership=self.membership
         )
 
-    def _people(self):
-        return selectors.active_people(campus=self.campus)
-
     def _minutes_form(self, data=None):
         minutes = self._minutes()
         initial = {
@@ -70,7 +67,7 @@ class MinutesFormsMixin:
         # owner or a date is refused by the service, on the text.
         form = ActionItemForm(
             data,
-            people=self._people(),
+            campus=self.campus,
             prefix="action",
             empty_permitted=True,
             use_required_attribute=False,
