@@ -7,6 +7,7 @@ from members.validators import validate_single_line
 from training.models import FacilitationOffer, Topic
 from training.selectors import active_topics, open_offers
 
+from .forms import PlainSelect
 from .models import AgendaItem
 
 
@@ -14,7 +15,7 @@ class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=AgendaItem.Kind.choices,
-        widget=forms.Select(attrs={"data-agenda-kind": ""}),
+        widget=PlainSelect(attrs={"data-agenda-kind": ""}),
         error_messages={"invalid_choice": _("Choose what kind of item this is.")},
     )
     title = forms.CharField(
@@ -30,9 +31,12 @@ class AgendaItemForm(forms.Form):
         label=_("Topic"),
         queryset=Topic.objects.none(),
         required=False,
+        widget=PlainSelect,
         help_text=_("Training items only: a topic from the catalogue."),
     )
-    facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=None, required=False)
+    facilitator = forms.ModelChoiceField(
+        label=_("Facilitator"), queryset=None, required=False, widget=PlainSelect
+    )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, required=False
     )
@@ -41,15 +45,14 @@ class AgendaItemForm(forms.Form):
     )
 
     def __init__(self, *args, people, **kwargs):
+        """`people`: the facilitator's choices (forms.people_choices)."""
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = active_topics()
         # Any user: the service says clearly when someone is not of this campus.
         from django.contrib.auth import get_user_model
 
         self.fields["facilitator"].queryset = get_user_model().objects.all()
-        self.fields["facilitator"].choices = [("", "—")] + [
-            (p.pk, p.name or p.email) for p in people
-        ]
+        self.fields["facilitator"].choices = people
         self.fields["facilitator"].help_text = _(
             "Training items only: a peer supporter, partner representative or coordinator "
             "of this campus."

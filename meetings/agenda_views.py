@@ -17,6 +17,7 @@ from training.selectors import open_offers
 
 from . import agenda, selectors
 from .agenda_forms import AgendaItemForm, AgendaMoveForm, AgendaOfferForm, AgendaOrderForm
+from .forms import people_choices
 from .models import AgendaItem
 from .views import MeetingMixin
 
@@ -25,7 +26,10 @@ ITEMS_PARTIAL = "meetings/_agenda_items.html"
 
 class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
     def _people(self):
-        return list(selectors.active_people(campus=self.campus))
+        """The facilitator's choices, read once per request (the page may show two forms)."""
+        if not hasattr(self, "_people_choices"):
+            self._people_choices = people_choices(campus=self.campus, empty_label="—")
+        return self._people_choices
 
     def items_context(self, *, edit_item=None, edit_form=None, agenda_error=None):
         meeting = self.get_meeting()

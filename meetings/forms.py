@@ -2,9 +2,12 @@
 come back through members.forms.add_service_error)."""
 
 import datetime as dt
+from html import escape
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import NextForm
@@ -34,6 +37,36 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+class PlainSelect(forms.Select):
+    """Django's Select (the same markup, without option groups), drawn in one pass in Python
+    instead of through a template per option: for long lists, such as a campus's people."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = self.format_value(value)
+        chosen = chosen[0] if chosen else None
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = option_value == chosen
+            if selected:
+                chosen = None  # only the first match, as Django's Select
+            options.append(
+                f'\n  <option value="{escape(option_value)}"'
+                f"{' selected' if selected else ''}>{escape(str(label))}</option>"
+            )
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(
+            f'<select name="{escape(name)}"{final_attrs}>{"".join(options)}\n</select>'
+        )
+
+
+def people_choices(*, campus, empty_label) -> list[tuple]:
+    """The campus's active people as a select's choices: (id, name or e-mail), read as plain
+    values rather than whole users."""
+    people = selectors.active_people(campus=campus).values_list("pk", "name", "email")
+    return [("", empty_label)] + [(pk, name or email) for pk, name, email in people]
 
 
 AGENDA_CHOICES = [
@@ -360,11 +393,13 @@ class ActionItemForm(forms.ModelForm):
         model = ActionItem
         fields = ["text", "owner", "due_on"]
         labels = {"text": _("Action"), "owner": _("Owner"), "due_on": _("Due")}
-        widgets = {"due_on": DateInput()}
+        widgets = {"due_on": DateInput(), "owner": PlainSelect()}
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, campus, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
+        owner = self.fields["owner"]
+        owner.queryset = selectors.active_people(campus=campus)  # what an owner may be
+        owner.choices = people_choices(campus=campus, empty_label=owner.empty_label)
 
 
 class SuggestionForm(forms.ModelForm):

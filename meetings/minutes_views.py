@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -47,9 +48,6 @@ class MinutesFormsMixin:
             user=self.request.user, meeting=self.get_meeting(), membership=self.membership
         )
 
-    def _people(self):
-        return selectors.active_people(campus=self.campus)
-
     def _minutes_form(self, data=None):
         minutes = self._minutes()
         initial = {
@@ -70,7 +68,7 @@ class MinutesFormsMixin:
         # owner or a date is refused by the service, on the text.
         form = ActionItemForm(
             data,
-            people=self._people(),
+            campus=self.campus,
             prefix="action",
             empty_permitted=True,
             use_required_attribute=False,
@@ -140,8 +138,8 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
             context.setdefault("action_form", self._action_form())
             context["history"] = selectors.minutes_history(meeting=meeting)
             # Read when the page is drawn, so this very reading is in the list.
-            context["case_notes_reads"] = case_notes_reads(
-                campus=self.campus, meeting_id=meeting.pk
+            context["case_notes_reads"] = SimpleLazyObject(
+                lambda: case_notes_reads(campus=self.campus, meeting_id=meeting.pk)
             )
         if self.is_coordinator and can_read_notes:
             context.setdefault("case_notes_form", self._case_notes_form(case_notes))

@@ -1,6 +1,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import AccessKind, AccessRecord, Campus, Invitation, Membership, User
@@ -199,15 +201,36 @@ def provider_is_required(provider) -> bool:
 CASE_NOTES_READS_SHOWN = 100
 
 
-def case_notes_reads(*, campus: Campus, meeting_id: int) -> QuerySet[AccessRecord]:
-    """Who read a meeting's case-collaboration notes, and when: the latest first (one query)."""
-    return (
+def case_notes_reads(*, campus: Campus, meeting_id: int) -> list[dict]:
+    """Who read a meeting's case-collaboration notes, and when: the latest first (one query),
+    as the minutes page shows them: plain values, the time in the campus's time zone."""
+    rows = (
         AccessRecord.objects.filter(
             campus=campus, meeting_id=meeting_id, kind=AccessKind.CASE_NOTES_READ
         )
-        .select_related("actor")
-        .order_by("-at", "-pk")[:CASE_NOTES_READS_SHOWN]
+        .order_by("-at", "-pk")
+        .values_list("at", "role", "actor__name", "actor__email")[:CASE_NOTES_READS_SHOWN]
     )
+    roles = {}  # each role's label, translated once
+    # Times are shown to the minute (copractice/formats): reads of one minute share the text.
+    shown = {}
+    reads = []
+    for at, role, name, email in rows:
+        at = timezone.localtime(at, campus.tz)
+        if role and role not in roles:
+            roles[role] = str(AccessRecord(role=role).role_display)
+        minute = at.replace(second=0, microsecond=0)
+        if minute not in shown:
+            shown[minute] = f"{date_format(at, 'DATETIME_FORMAT')} {at.tzname()}"
+        reads.append(
+            {
+                "at": at.isoformat(),
+                "when": shown[minute],
+                "actor": name or email,  # None: someone no longer known
+                "role": roles.get(role, ""),
+            }
+        )
+    return reads
 
 
 def access_records(*, campus: Campus | None = None) -> QuerySet[AccessRecord]:

@@ -255,3 +255,71 @@ def test_agenda_offer_one_click_fills_the_training_slot(client, world, meeting):
     response = client.post(_url("agenda_offer", meeting), {"offer": offer.pk})
     assert response.status_code == 302
     assert _titles(meeting) == [GUIDANCE[0], "Boundaries", *GUIDANCE[2:]]
+
+
+# --- the page's markup, drawn cheaply ------------------------------------------------------
+def _options(html, name):
+    """A select's options as (value, label, selected), read with an HTML parser."""
+    from html.parser import HTMLParser
+
+    class Options(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.options = False, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "select":
+                self.inside = attrs.get("name") == name
+            elif tag == "option" and self.inside:
+                self.options.append([attrs["value"], "", "selected" in attrs])
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside and self.options:
+                self.options[-1][1] += data.strip()
+
+    parser = Options()
+    parser.feed(html)
+    return [tuple(option) for option in parser.options]
+
+
+@pytest.mark.parametrize("value", [None, "", 7, "7"])
+def test_plain_select_draws_what_djangos_select_draws(value):
+    from django import forms
+
+    from meetings.forms import PlainSelect
+
+    choices = [("", "—"), (7, 'Ana <"Bo"> & Co'), (8, "Zoé")]
+    attrs = {"id": "id_who", "aria-describedby": "id_who_helptext", "required": True}
+    ours = PlainSelect(choices=choices).render("who", value, attrs)
+    django = forms.Select(choices=choices).render("who", value, attrs)
+    assert _options(ours, "who") == _options(django, "who")
+    assert sum(selected for *_, selected in _options(ours, "who")) == 1
+    assert "Ana &lt;&quot;Bo&quot;&gt; &amp; Co" in ours
+    assert ours.startswith('<select name="who"')
+    for attribute in ('id="id_who"', 'aria-describedby="id_who_helptext"', " required"):
+        assert attribute in ours
+
+
+def test_agenda_item_edit_page_shows_the_item_chosen_and_every_item_address(client, world, meeting):
+    client.force_login(world.coordinator)
+    item = _training(meeting)
+    agenda.update_agenda_item(
+        item=item, kind="training", title="Listening", facilitator=world.peer, by=world.coordinator
+    )
+    html = client.get(_url("agenda_item_edit", meeting, item=item.pk)).content.decode()
+    chosen = [value for value, _, selected in _options(html, "edit-facilitator") if selected]
+    assert chosen == [str(world.peer.pk)]
+    assert [v for v, _, s in _options(html, "edit-kind") if s] == ["training"]
+    assert [v for v, _, s in _options(html, "facilitator") if s] == [""]  # the add form's
+    assert 'for="id_edit-facilitator"' in html and 'id="id_edit-facilitator"' in html
+    for other in meeting.agenda_items.exclude(pk=item.pk):
+        for name in ("agenda_item_edit", "agenda_item_move", "agenda_item_remove"):
+            assert f'action="{_url(name, meeting, item=other.pk)}"' in html or (
+                f'href="{_url(name, meeting, item=other.pk)}"' in html
+            )
+    assert f'action="{_url("agenda_item_edit", meeting, item=item.pk)}"' in html

@@ -82,3 +82,38 @@ def test_minutes_page_shows_coordinators_who_read_the_notes(client, world, held)
 def test_minutes_page_shows_peers_no_reads(client, world, held):
     client.force_login(world.peer)
     assert "Who read the case notes" not in client.get(_url(held)).content.decode()
+
+
+def test_who_read_the_notes_in_the_campus_time_zone_latest_first_in_one_query(
+    world, held, django_assert_num_queries
+):
+    import datetime as dt
+
+    import time_machine
+
+    from members.records import record
+    from members.selectors import CASE_NOTES_READS_SHOWN, case_notes_reads
+
+    start = dt.datetime(2026, 9, 8, 21, 30, 15, tzinfo=dt.UTC)  # 17:30:15 in Toronto (EDT)
+    for i in range(CASE_NOTES_READS_SHOWN + 5):
+        with time_machine.travel(start + dt.timedelta(seconds=20 * i), tick=False):
+            who = world.peer if i % 2 else None  # None: someone no longer known
+            role = "peer_supporter" if i % 2 else "site_admin"
+            record(kind="case_notes_read", user=who, campus=world.campus, meeting=held, role=role)
+    with django_assert_num_queries(1):
+        reads = case_notes_reads(campus=world.campus, meeting_id=held.pk)
+    assert len(reads) == CASE_NOTES_READS_SHOWN
+    assert reads[0] == {  # the 105th read: 17:30:15 + 104 x 20 s
+        "at": "2026-09-08T18:04:55-04:00",
+        "when": "8 Sep 2026, 18:04 EDT",
+        "actor": None,
+        "role": "Site admin",
+    }
+    assert reads[1] == {
+        "at": "2026-09-08T18:04:35-04:00",
+        "when": "8 Sep 2026, 18:04 EDT",
+        "actor": str(world.peer),
+        "role": "Peer supporter",
+    }
+    assert [read["when"] for read in reads[3:5]] == ["8 Sep 2026, 18:03 EDT"] * 2
+    assert reads[-1]["at"] == "2026-09-08T17:31:55-04:00"  # the 6th read; older ones not shown

@@ -34,6 +34,7 @@ ROSTER_QUERIES = 7
 CALENDAR_QUERIES = 8  # the month's meetings, their counts, the person's own answers
 HISTORY_QUERIES = 6
 AGENDA_QUERIES = 12
+AGENDA_ITEM_EDIT_QUERIES = 14  # the agenda's, the item and the item form's topics
 SUGGESTIONS_QUERIES = 7
 MINUTES_QUERIES = 17  # with the read written to the access record and who read the notes
 FEED_QUERIES = 3
@@ -218,3 +219,19 @@ def test_calendar_feed_queries(client, world, now, django_assert_num_queries, me
     with django_assert_num_queries(FEED_QUERIES):
         response = client.get(url)
     assert response.content.count(b"BEGIN:VEVENT") == meetings + (1 if meetings > 1 else 0)
+
+
+@pytest.mark.parametrize("members", [5, 200])
+def test_agenda_item_edit_page_queries(client, world, now, django_assert_num_queries, members):
+    """The item's form and the add form share one reading of the campus's people."""
+    _members(world, members)
+    [meeting] = _meetings(world, 1, now)
+    item = meeting.agenda_items.first()
+    client.force_login(world.coordinator)
+    url = reverse(
+        "meetings:agenda_item_edit",
+        kwargs={"campus": world.campus.slug, "pk": meeting.pk, "item": item.pk},
+    )
+    with django_assert_num_queries(AGENDA_ITEM_EDIT_QUERIES):
+        response = client.get(url)
+    assert len(response.context["form"].fields["facilitator"].choices) == members + 1
