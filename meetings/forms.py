@@ -482,7 +482,7 @@ PRESENCE_CHOICES = [
 
 class PresenceForm(forms.Form):
     """The roster: a presence for each person expected at the meeting, one field per attendance
-    row, named `presence-<id>` as the page's buttons are (`meeting_tags.presence_choices`).
+    row, named `presence-<id>` as the page's buttons are (`meeting_tags.roster_people`).
     A person left without a choice keeps what is recorded; other names are ignored."""
 
     # The form's second submit button: fill in those who confirmed and have no choice yet.

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -242,21 +242,35 @@ def responses(*, meeting: Meeting) -> dict[str, list[Responder]]:
     return groups
 
 
-def roster(*, meeting: Meeting) -> list[Attendance]:
-    """Everyone expected, by name; `same_name` is set on people who share their name with
-    someone else on the list (the page then shows their e-mail address). One query."""
-    rows = list(meeting.attendances.select_related("user").order_by("user__name", "user__email"))
-    names = Counter(row.user.name.strip().casefold() for row in rows)
+def roster(*, meeting: Meeting) -> list[dict]:
+    """Everyone expected, by name, as dicts of what the roster shows (`pk`, `name`, `email`,
+    `response`, `response_note`, `presence`, `presence_source`, `checked_in_at`); `same_name` is
+    set on people who share their name with someone else on the list (the page then shows their
+    e-mail address). One query, no model instances: a roster is a few hundred people."""
+    rows = list(
+        meeting.attendances.order_by("user__name", "user__email").values(
+            "pk",
+            "response",
+            "response_note",
+            "presence",
+            "presence_source",
+            "checked_in_at",
+            name=F("user__name"),
+            email=F("user__email"),
+        )
+    )
+    names = Counter(row["name"].strip().casefold() for row in rows)
     for row in rows:
-        row.same_name = names[row.user.name.strip().casefold()] > 1 or not row.user.name.strip()
+        name = row["name"].strip().casefold()
+        row["same_name"] = not name or names[name] > 1
     return rows
 
 
-def presence_summary(rows) -> dict[str, int]:
-    """Counts for a roster: there (present or late), away (excused or absent), unrecorded."""
+def presence_summary(presences) -> dict[str, int]:
+    """Counts for a roster's presences: there (present or late), away (excused or absent),
+    unrecorded."""
     summary = {"there": 0, "away": 0, "unrecorded": 0, "total": 0}
-    for row in rows:
-        presence = row.presence if hasattr(row, "presence") else row
+    for presence in presences:
         if presence in Attendance.WAS_THERE:
             summary["there"] += 1
         elif presence == Attendance.Presence.UNRECORDED:

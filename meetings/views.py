@@ -431,7 +431,8 @@ class RosterView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
         rows = selectors.roster(meeting=self.get_meeting())
         # The labels translated once, not once per person (four per row, 200 rows).
         choices = [(value, str(label)) for value, label in self.choices]
-        context.update(rows=rows, choices=choices, summary=selectors.presence_summary(rows))
+        summary = selectors.presence_summary(row["presence"] for row in rows)
+        context.update(rows=rows, choices=choices, summary=summary)
         return context
 
     def post(self, request, *args, **kwargs):

@@ -8,10 +8,12 @@ from html import escape
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+
+from meetings.models import Attendance
 
 register = template.Library()
 
@@ -35,19 +37,42 @@ def meeting_when(meeting, campus):
 
 
 @register.simple_tag
-def presence_choices(row, choices):
-    """The roster's presence buttons for one attendance row: a radio and its label per choice
-    (four for each of up to a few hundred people, hence Python)."""
-    return format_html_join(
-        "\n",
-        '<input type="radio" class="btn-check" name="presence-{0}" id="presence-{0}-{1}" '
-        'value="{1}" autocomplete="off"{3}>\n'
-        '<label class="btn roster-choice roster-choice-{1}" for="presence-{0}-{1}">{2}</label>',
-        (
-            (row.pk, value, label, " checked" if row.presence == value else "")
+def roster_people(rows, choices, url):
+    """The roster's people (`meetings.selectors.roster`): a fieldset each, its legend the name
+    and response, a radio and its label per presence `choices` (already translated), each change
+    saved with htmx to `url`. Up to a few hundred people with four buttons each, hence in
+    Python: the words translated and escaped once per page, each person's own text escaped."""
+    responses = {value: escape(str(label).lower()) for value, label in Attendance.Response.choices}
+    quoted = gettext("“%(text)s”")
+    choices = [(value, escape(label)) for value, label in choices]
+    url = escape(url)
+    people = []
+    for row in rows:
+        pk, presence = row["pk"], row["presence"]
+        name = escape(row["name"])
+        if not name:
+            name = escape(row["email"])
+        elif row["same_name"]:
+            name = f'{name} <span class="roster-email">({escape(row["email"])})</span>'
+        response = responses[row["response"]]
+        if row["response_note"]:
+            response = f"{response}: {quoted % {'text': escape(row['response_note'])}}"
+        buttons = "\n".join(
+            f'<input type="radio" class="btn-check" name="presence-{pk}" id="presence-{pk}-{value}"'
+            f' value="{value}" autocomplete="off"{" checked" if value == presence else ""}>\n'
+            f'<label class="btn roster-choice roster-choice-{value}" for="presence-{pk}-{value}">'
+            f"{label}</label>"
             for value, label in choices
-        ),
-    )
+        )
+        people.append(
+            f'<fieldset class="roster-person" hx-post="{url}" hx-trigger="change"'
+            f' hx-params="presence-{pk}">\n'
+            f'<legend class="roster-name">{name} <span class="roster-response">\N{EM DASH} '
+            f"{response}</span></legend>\n"
+            f'<div class="roster-choices">\n{buttons}\n</div>\n</fieldset>'
+        )
+    # Every value is escaped above; the quotation marks are the translators'.
+    return mark_safe("\n".join(people))
 
 
 @register.simple_tag

@@ -52,15 +52,32 @@ def test_meeting_when_is_in_the_campus_zone_and_names_it(zone, starts, expected)
     )
 
 
-def test_presence_choices_checks_the_recorded_presence_only():
-    row = types.SimpleNamespace(pk=41, presence=Attendance.Presence.LATE)
+def _person(pk, name, presence="unrecorded", **row):
+    return {
+        "pk": pk,
+        "name": name,
+        "email": f"{pk}@example.org",
+        "response": "no_response",
+        "response_note": "",
+        "presence": presence,
+        "presence_source": "",
+        "checked_in_at": None,
+        "same_name": False,
+    } | row
+
+
+def test_roster_people_checks_the_recorded_presence_only():
+    rows = [_person(41, "Ann", presence=Attendance.Presence.LATE), _person(42, "Bo")]
     choices = [("present", "Present"), ("late", "Late <b>"), ("absent", "Absent")]
-    html = _render("{% presence_choices row choices %}", row=row, choices=choices)
-    assert html.count('type="radio"') == 3
+    html = _render("{% roster_people rows choices url %}", rows=rows, choices=choices, url="/r/")
+    assert html.count('<fieldset class="roster-person" hx-post="/r/" hx-trigger="change"') == 2
+    assert 'hx-params="presence-41"' in html
+    assert html.count('type="radio"') == 6
     assert html.count(" checked") == 1
     assert 'id="presence-41-late" value="late" autocomplete="off" checked>' in html
     assert 'for="presence-41-late">Late &lt;b&gt;</label>' in html
     assert 'name="presence-41" id="presence-41-absent"' in html
+    assert 'name="presence-42" id="presence-42-late" value="late" autocomplete="off">' in html
 
 
 def test_responder_items_escape_names_and_notes_and_say_when_nobody():
@@ -127,3 +144,62 @@ def test_a_list_row_status_badge():
     )
     assert "On now" in _render(status, m=_listed(is_on_now=True))
     assert "Just ended" in _render(status, m=_listed(presence_due=True))
+
+
+def test_roster_people_legend_says_who_and_their_response_escaped():
+    rows = [
+        _person(1, "Ann <i>", response="attending"),
+        _person(2, "Sam Lee", same_name=True, email="sam@example.org"),
+        _person(3, "", same_name=True, email="x&y@example.org"),
+        _person(4, "Bo", response="not_attending", response_note='Exam "<b>" & more'),
+    ]
+    html = _render("{% roster_people rows choices url %}", rows=rows, choices=[], url="/r/?a&b")
+    assert 'hx-post="/r/?a&amp;b"' in html
+    legends = [part.split("</legend>")[0] for part in html.split('<legend class="roster-name">')]
+    assert legends[1:] == [
+        'Ann &lt;i&gt; <span class="roster-response">— attending</span>',
+        'Sam Lee <span class="roster-email">(sam@example.org)</span> '
+        '<span class="roster-response">— no response</span>',
+        'x&amp;y@example.org <span class="roster-response">— no response</span>',
+        'Bo <span class="roster-response">— not attending: '
+        "“Exam &quot;&lt;b&gt;&quot; &amp; more”</span>",
+    ]
+
+
+def test_roster_people_in_french():
+    from django.utils import translation
+
+    rows = [_person(1, "Ann", response="not_attending", response_note="Examen")]
+    with translation.override("fr"):
+        html = _render("{% roster_people rows choices url %}", rows=rows, choices=[], url="/")
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert (
+        f'<span class="roster-response">— je ne serai pas là: «{nbsp}Examen{nbsp}»</span>' in html
+    )
+
+
+def test_self_check_ins_say_how_and_when_in_the_readers_zone():
+    from django.template import engines
+    from django.utils import timezone
+
+    at = dt.datetime(2026, 9, 8, 21, 5, tzinfo=UTC)
+    rows = [
+        _person(1, "Ann <i>", "present", presence_source="self_code", checked_in_at=at),
+        _person(2, "", "late", presence_source="self_link", checked_in_at=at, email="b@x.org"),
+        _person(3, "Cy", "excused", presence_source="coordinator", checked_in_at=at),
+        _person(4, "Di", "present", presence_source="coordinator"),
+    ]
+    template = engines["django"].from_string(
+        "{% load checkin_tags %}{% self_check_ins rows as items %}{{ items }}"
+    )
+    with timezone.override("America/Toronto"):
+        html = template.render({"rows": rows})
+    assert html.split("\n") == [
+        '<li class="check-in-roster-person">Ann &lt;i&gt; checked in themselves at 17:05 with '
+        "the code: present</li>",
+        '<li class="check-in-roster-person">b@x.org checked in themselves at 17:05 with the '
+        "online link: late</li>",
+        '<li class="check-in-roster-person">Cy checked in themselves at 17:05; changed by a '
+        "coordinator to excused</li>",
+    ]
+    assert template.render({"rows": rows[3:]}) == ""

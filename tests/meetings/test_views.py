@@ -701,6 +701,16 @@ def test_roster_page_has_a_radio_group_per_person(client, world, meeting, after_
     html = client.get(_url("roster", meeting)).content.decode()
     assert html.count('<fieldset class="roster-person"') == 3
     assert html.count('type="radio"') == 12
+    # Each person's change saved with htmx, the count of who is left its answer.
+    form = html[html.index('<form method="post" class="roster"') :]
+    assert form.startswith(
+        '<form method="post" class="roster" hx-target="#roster-count" hx-swap="innerHTML"'
+    )
+    row = attendance(meeting, world.peer)
+    assert (
+        f'<fieldset class="roster-person" hx-post="{_url("roster", meeting)}" '
+        f'hx-trigger="change" hx-params="presence-{row.pk}">'
+    ) in form
     assert "Everyone who confirmed was present" in html
 
 
