@@ -11,7 +11,7 @@ from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from meetings.models import Attendance
 
@@ -43,7 +43,8 @@ def roster_people(rows, choices, url):
     saved with htmx to `url`. Up to a few hundred people with four buttons each, hence in
     Python: the words translated and escaped once per page, each person's own text escaped."""
     responses = {value: escape(str(label).lower()) for value, label in Attendance.Response.choices}
-    quoted = gettext("“%(text)s”")
+    # In French a space goes before the colon: the whole phrase is the translators'.
+    with_note = pgettext("a response and the note added to it", "%(response)s: “%(note)s”")
     choices = [(value, escape(label)) for value, label in choices]
     url = escape(url)
     people = []
@@ -56,7 +57,7 @@ def roster_people(rows, choices, url):
             name = f'{name} <span class="roster-email">({escape(row["email"])})</span>'
         response = responses[row["response"]]
         if row["response_note"]:
-            response = f"{response}: {quoted % {'text': escape(row['response_note'])}}"
+            response = with_note % {"response": response, "note": escape(row["response_note"])}
         buttons = "\n".join(
             f'<input type="radio" class="btn-check" name="presence-{pk}" id="presence-{pk}-{value}"'
             f' value="{value}" autocomplete="off"{" checked" if value == presence else ""}>\n'
