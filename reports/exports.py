@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
@@ -74,33 +74,45 @@ def inert(value) -> str:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines."""
+    """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines;
+    every cell made inert."""
+    return _csv_text(header, ([inert(cell) for cell in row] for row in rows))
+
+
+def _csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """As `to_csv`, for rows whose cells are inert already (made so once per value, not once
+    per row: an export of a year is thousands of rows)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([str(name) for name in header])
-    for row in rows:
-        writer.writerow([inert(cell) for cell in row])
+    writer.writerows(rows)
     return out.getvalue()
 
 
+def _labels(choices) -> dict[str, str]:
+    """Each choice's label in the request's language, translated once per export."""
+    return {value: inert(label) for value, label in choices}
+
+
 def _roles(campus: Campus) -> dict[int, str]:
+    labels = _labels(Membership.Role.choices)
     return {
-        user_id: Membership.Role(role).label
+        user_id: labels[role]
         for user_id, role in Membership.objects.filter(campus=campus).values_list("user_id", "role")
     }
 
 
-def _attendance_rows(campus: Campus, attendances) -> list[list]:
-    """Plain values, not model instances: an export of a year is thousands of rows, and each
-    meeting's cells are worked out once, not once per person."""
+def _attendance_rows(campus: Campus, attendances) -> Iterator[tuple]:
+    """Plain values, not model instances, and each meeting's and each person's cells worked
+    out once, not once per row."""
     roles = _roles(campus)
     tz = campus.tz
-    meeting_status = dict(Meeting.Status.choices)
-    response = dict(Attendance.Response.choices)
-    presence = dict(Attendance.Presence.choices)
+    meeting_status = _labels(Meeting.Status.choices)
+    response = _labels(Attendance.Response.choices)
+    presence = _labels(Attendance.Presence.choices)
     meeting_cells = {}
-    rows = []
+    person_cells = {}
     for values in attendances.order_by(
         "meeting__starts_at", "meeting_id", "user__name", "user__email"
     ).values_list(
@@ -116,32 +128,25 @@ def _attendance_rows(campus: Campus, attendances) -> list[list]:
         "presence",
     ):
         meeting_id, starts_at, title, status, user_id, name, email, said, note, was = values
-        if meeting_id not in meeting_cells:
+        meeting = meeting_cells.get(meeting_id)
+        if meeting is None:
             local = starts_at.astimezone(tz)
-            meeting_cells[meeting_id] = [
+            meeting = meeting_cells[meeting_id] = (
                 meeting_id,
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
-                title,
+                inert(title),
                 meeting_status[status],
-            ]
-        rows.append(
-            [
-                *meeting_cells[meeting_id],
-                name,
-                email,
-                roles.get(user_id, ""),
-                response[said],
-                note,
-                presence[was],
-            ]
-        )
-    return rows
+            )
+        person = person_cells.get(user_id)
+        if person is None:
+            person = person_cells[user_id] = (inert(name), inert(email), roles.get(user_id, ""))
+        yield (*meeting, *person, response[said], inert(note) if note else "", presence[was])
 
 
 def meeting_attendance_csv(*, meeting: Meeting) -> str:
     """A row per person expected at the meeting. Two queries."""
-    return to_csv(
+    return _csv_text(
         ATTENDANCE_HEADER,
         _attendance_rows(meeting.campus, Attendance.objects.filter(meeting=meeting)),
     )
@@ -156,56 +161,61 @@ def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
         meeting__starts_at__gte=selectors.local_midnight(start, tz),
         meeting__starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
     )
-    return to_csv(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
+    return _csv_text(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
 
 
 def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
     """Each current member's training record: a row per training item of a past, non-cancelled
     meeting that they attended (present or late) or facilitated. Three queries."""
     now = now or timezone.now()
-    members = list(
+    members = (
         Membership.objects.filter(campus=campus, status__in=VISIBLE_STATUSES)
-        .select_related("user")
         .order_by("user__name", "user__email")
+        .values_list("user_id", "user__name", "user__email", "role")
     )
-    items_qs = (
-        AgendaItem.objects.filter(
-            meeting__campus=campus,
-            meeting__starts_at__lte=now,
-            kind=AgendaItem.Kind.TRAINING,
+    items_qs = AgendaItem.objects.filter(
+        meeting__campus=campus,
+        meeting__starts_at__lte=now,
+        kind=AgendaItem.Kind.TRAINING,
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    tz = campus.tz
+    items = [  # a few dozen: each one's cells worked out once, not once per member
+        (
+            item.meeting_id,
+            item.facilitator_id,
+            (
+                item.meeting.starts_at.astimezone(tz).date().isoformat(),
+                inert(item.meeting.title),
+                inert(item.topic.title) if item.topic else "",
+                inert(item.shown_title),
+            ),
         )
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related("meeting", "topic")
-        .order_by("meeting__starts_at", "position")
-    )
-    items = list(items_qs)
+        for item in items_qs.select_related("meeting", "topic").order_by(
+            "meeting__starts_at", "position"
+        )
+    ]
     there = defaultdict(set)
     for meeting_id, user_id in Attendance.objects.filter(
         meeting__in=items_qs.values("meeting"), presence__in=Attendance.WAS_THERE
     ).values_list("meeting_id", "user_id"):
         there[user_id].add(meeting_id)
-    tz = campus.tz
-    rows = []
-    for m in members:
-        for item in items:
-            attended = item.meeting_id in there[m.user_id]
-            facilitated = item.facilitator_id == m.user_id
-            if not (attended or facilitated):
-                continue
-            rows.append(
-                [
-                    m.user.name,
-                    m.user.email,
-                    m.get_role_display(),
-                    item.meeting.starts_at.astimezone(tz).date().isoformat(),
-                    item.meeting.title,
-                    item.topic.title if item.topic else "",
-                    item.shown_title,
-                    yes_no(attended),
-                    yes_no(facilitated),
-                ]
-            )
-    return to_csv(TRAINING_HEADER, rows)
+    roles = _labels(Membership.Role.choices)
+    yes, no = inert(yes_no(True)), inert(yes_no(False))
+
+    def rows():
+        for user_id, name, email, role in members:
+            meetings = there.get(user_id, ())
+            person = None
+            for meeting_id, facilitator_id, cells in items:
+                attended = meeting_id in meetings
+                facilitated = facilitator_id == user_id
+                if not (attended or facilitated):
+                    continue
+                if person is None:
+                    person = (inert(name), inert(email), roles[role])
+                yield (*person, *cells, yes if attended else no, yes if facilitated else no)
+
+    return _csv_text(TRAINING_HEADER, rows())
 
 
 def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
