@@ -76,23 +76,32 @@ def inert(value) -> str:
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines;
     every cell made inert."""
-    return _csv_text(header, ([inert(cell) for cell in row] for row in rows))
-
-
-def _csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    """As `to_csv`, for rows whose cells are inert already (made so once per value, not once
-    per row: an export of a year is thousands of rows)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([str(name) for name in header])
-    writer.writerows(rows)
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
+def _cells(values: Sequence) -> str:
+    """Some cells, made inert, as they read within a CSV line (separated by commas, quoted
+    where they need it). The big exports repeat the same meeting, person or label on many
+    rows: each is made once, and a row is those pieces joined by commas."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([inert(value) for value in values])
+    return out.getvalue()
+
+
+def _lines_to_csv(header: Sequence[str], lines: Iterable[str]) -> str:
+    """As `to_csv`, from lines already made of `_cells` pieces (each without its CRLF)."""
+    return "".join(["\ufeff", _cells([str(name) for name in header]), "\r\n", *lines])
+
+
 def _labels(choices) -> dict[str, str]:
-    """Each choice's label in the request's language, translated once per export."""
-    return {value: inert(label) for value, label in choices}
+    """Each choice's label in the request's language as a cell (`_cells`), translated once
+    per export."""
+    return {value: _cells([label]) for value, label in choices}
 
 
 def _roles(campus: Campus) -> dict[int, str]:
@@ -103,65 +112,60 @@ def _roles(campus: Campus) -> dict[int, str]:
     }
 
 
-def _attendance_rows(campus: Campus, attendances) -> Iterator[tuple]:
-    """Plain values, not model instances, and each meeting's and each person's cells worked
-    out once, not once per row."""
-    roles = _roles(campus)
+def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) -> Iterator[str]:
+    """Plain values, not model instances; each meeting's (pk, start, title, status) and each
+    person's cells made once, not once per row."""
     tz = campus.tz
     meeting_status = _labels(Meeting.Status.choices)
+    meeting_cells = {}
+    for pk, starts_at, title, status in meetings:
+        local = starts_at.astimezone(tz)
+        day, time = local.date().isoformat(), local.strftime("%H:%M")
+        meeting_cells[pk] = f"{_cells([pk, day, time, title])},{meeting_status[status]}"
+    roles = _roles(campus)
     response = _labels(Attendance.Response.choices)
     presence = _labels(Attendance.Presence.choices)
-    meeting_cells = {}
     person_cells = {}
-    for values in attendances.order_by(
+    for meeting_id, user_id, name, email, said, note, was in attendances.order_by(
         "meeting__starts_at", "meeting_id", "user__name", "user__email"
-    ).values_list(
-        "meeting_id",
-        "meeting__starts_at",
-        "meeting__title",
-        "meeting__status",
-        "user_id",
-        "user__name",
-        "user__email",
-        "response",
-        "response_note",
-        "presence",
-    ):
-        meeting_id, starts_at, title, status, user_id, name, email, said, note, was = values
-        meeting = meeting_cells.get(meeting_id)
-        if meeting is None:
-            local = starts_at.astimezone(tz)
-            meeting = meeting_cells[meeting_id] = (
-                meeting_id,
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
-                inert(title),
-                meeting_status[status],
-            )
+    ).values_list("meeting_id", "user_id", "user__name", "user__email", "response",
+                  "response_note", "presence"):  # fmt: skip
         person = person_cells.get(user_id)
         if person is None:
-            person = person_cells[user_id] = (inert(name), inert(email), roles.get(user_id, ""))
-        yield (*meeting, *person, response[said], inert(note) if note else "", presence[was])
+            person = person_cells[user_id] = f"{_cells([name, email])},{roles.get(user_id, '')}"
+        note = _cells([note]) if note else ""
+        yield f"{meeting_cells[meeting_id]},{person},{response[said]},{note},{presence[was]}\r\n"
 
 
 def meeting_attendance_csv(*, meeting: Meeting) -> str:
     """A row per person expected at the meeting. Two queries."""
-    return _csv_text(
+    return _lines_to_csv(
         ATTENDANCE_HEADER,
-        _attendance_rows(meeting.campus, Attendance.objects.filter(meeting=meeting)),
+        _attendance_lines(
+            meeting.campus,
+            [(meeting.pk, meeting.starts_at, meeting.title, meeting.status)],
+            Attendance.objects.filter(meeting=meeting),
+        ),
     )
 
 
 def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
     """A row per person per meeting, for the meetings (cancelled ones too, marked so) that start
-    between `start` and `end` inclusive, in the campus's time zone. Two queries."""
+    between `start` and `end` inclusive, in the campus's time zone. Three queries."""
     tz = campus.tz
-    attendances = Attendance.objects.filter(
-        meeting__campus=campus,
-        meeting__starts_at__gte=selectors.local_midnight(start, tz),
-        meeting__starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
+    meetings = Meeting.objects.filter(
+        campus=campus,
+        starts_at__gte=selectors.local_midnight(start, tz),
+        starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
     )
-    return _csv_text(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
+    return _lines_to_csv(
+        ATTENDANCE_HEADER,
+        _attendance_lines(
+            campus,
+            meetings.values_list("pk", "starts_at", "title", "status"),
+            Attendance.objects.filter(meeting__in=meetings),
+        ),
+    )
 
 
 def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
@@ -179,15 +183,17 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
         kind=AgendaItem.Kind.TRAINING,
     ).exclude(meeting__status=Meeting.Status.CANCELLED)
     tz = campus.tz
-    items = [  # a few dozen: each one's cells worked out once, not once per member
+    items = [  # a few dozen: each one's cells made once, not once per member
         (
             item.meeting_id,
             item.facilitator_id,
-            (
-                item.meeting.starts_at.astimezone(tz).date().isoformat(),
-                inert(item.meeting.title),
-                inert(item.topic.title) if item.topic else "",
-                inert(item.shown_title),
+            _cells(
+                [
+                    item.meeting.starts_at.astimezone(tz).date().isoformat(),
+                    item.meeting.title,
+                    item.topic.title if item.topic else "",
+                    item.shown_title,
+                ]
             ),
         )
         for item in items_qs.select_related("meeting", "topic").order_by(
@@ -200,9 +206,13 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
     ).values_list("meeting_id", "user_id"):
         there[user_id].add(meeting_id)
     roles = _labels(Membership.Role.choices)
-    yes, no = inert(yes_no(True)), inert(yes_no(False))
+    answers = {  # (attended, facilitated)
+        (attended, facilitated): _cells([yes_no(attended), yes_no(facilitated)])
+        for attended in (True, False)
+        for facilitated in (True, False)
+    }
 
-    def rows():
+    def lines():
         for user_id, name, email, role in members:
             meetings = there.get(user_id, ())
             person = None
@@ -212,10 +222,10 @@ def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
                 if not (attended or facilitated):
                     continue
                 if person is None:
-                    person = (inert(name), inert(email), roles[role])
-                yield (*person, *cells, yes if attended else no, yes if facilitated else no)
+                    person = f"{_cells([name, email])},{roles[role]}"
+                yield f"{person},{cells},{answers[attended, facilitated]}\r\n"
 
-    return _csv_text(TRAINING_HEADER, rows())
+    return _lines_to_csv(TRAINING_HEADER, lines())
 
 
 def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
