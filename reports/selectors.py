@@ -644,6 +644,9 @@ def overview(*, now: dt.datetime | None = None) -> list[CampusOverview]:
 
 
 # --- a member's own page -------------------------------------------------------------------
+MY_PAGE_PAST_SHOWN = 12  # the table of past meetings; the attendance history has them all
+
+
 @dataclass
 class AttendedTopic:
     topic: Topic
@@ -651,67 +654,100 @@ class AttendedTopic:
     last: dt.datetime  # when they were last there for it
 
 
+def attended_topics(
+    items: list[tuple[int, dt.datetime, int]], topics: dict[int, Topic]
+) -> list[AttendedTopic]:
+    """Each topic once, the most recently attended first, from the (meeting id, start, topic
+    id) of the training items attended, latest first: a refresher topic revisited every year
+    would otherwise fill the page."""
+    last: dict[int, dt.datetime] = {}
+    meetings: dict[int, set[int]] = defaultdict(set)  # a topic twice in a meeting: once
+    for meeting_id, starts_at, topic_id in items:
+        last.setdefault(topic_id, starts_at)
+        meetings[topic_id].add(meeting_id)
+    return [
+        AttendedTopic(topics[topic_id], len(meetings[topic_id]), starts_at)
+        for topic_id, starts_at in last.items()
+    ]
+
+
+@dataclass
+class FacilitatedItem:
+    topic: Topic | None
+    title: str
+    starts_at: dt.datetime  # the meeting's
+    coming_up: bool
+
+
 @dataclass
 class TrainingRecord:
-    attended: list[AgendaItem]  # training items with a topic at meetings they were there for
-    facilitated: list[AgendaItem]  # training items they facilitated, upcoming ones too
-
-    @property
-    def attended_topics(self) -> list[AttendedTopic]:
-        """Each topic once, the most recently attended first: a refresher topic revisited every
-        year would otherwise fill the page."""
-        latest: dict[int, AgendaItem] = {}
-        meetings: dict[int, set[int]] = defaultdict(set)  # a topic twice in a meeting: once
-        for item in self.attended:  # latest first
-            latest.setdefault(item.topic_id, item)
-            meetings[item.topic_id].add(item.meeting_id)
-        return [
-            AttendedTopic(item.topic, len(meetings[topic_id]), item.meeting.starts_at)
-            for topic_id, item in latest.items()
-        ]
+    attended_topics: list[AttendedTopic]  # topics of training items at meetings they were at
+    facilitated: list[FacilitatedItem]  # training items they facilitated, upcoming ones too
 
 
 def training_record(*, user, campus: Campus, now: dt.datetime | None = None) -> TrainingRecord:
-    """A person's training at one campus, latest first. Two queries."""
+    """A person's training at one campus, latest first: the training items (with a topic) of
+    past meetings they were at, and those they facilitated, as plain values; then their
+    topics. Two queries."""
     now = now or timezone.now()
-    base = (
+    was_there = Exists(
+        Attendance.objects.filter(
+            meeting=OuterRef("meeting"), user=user, presence__in=Attendance.WAS_THERE
+        )
+    )
+    items = list(
         AgendaItem.objects.filter(meeting__campus=campus, kind=AgendaItem.Kind.TRAINING)
         .exclude(meeting__status=CANCELLED)
-        .select_related("topic", "meeting__campus", "facilitator")
+        .annotate(was_there=was_there)
+        .filter(
+            Q(facilitator=user)
+            | Q(was_there=True, topic__isnull=False, meeting__starts_at__lte=now)
+        )
         .order_by("-meeting__starts_at", "position")
+        .values_list(
+            "meeting_id", "meeting__starts_at", "topic_id", "title", "facilitator_id", "was_there"
+        )
     )
-    attended = base.filter(
-        topic__isnull=False,
-        meeting__starts_at__lte=now,
-        meeting__in=Attendance.objects.filter(user=user, presence__in=Attendance.WAS_THERE).values(
-            "meeting"
-        ),
-    )
-    return TrainingRecord(list(attended), list(base.filter(facilitator=user)))
+    topics = Topic.objects.in_bulk({row[2] for row in items if row[2] is not None})
+    attended = [
+        (meeting_id, starts_at, topic_id)
+        for meeting_id, starts_at, topic_id, _, _, there in items
+        if there and topic_id is not None and starts_at <= now
+    ]
+    facilitated = [
+        FacilitatedItem(topics.get(topic_id), title, starts_at, starts_at > now)
+        for _, starts_at, topic_id, title, facilitator_id, _ in items
+        if facilitator_id == user.pk
+    ]
+    return TrainingRecord(attended_topics(attended, topics), facilitated)
 
 
 def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
-    """A member's own page: upcoming meetings with their response, their attendance record and
-    counts, their training record and their open offers. Six queries."""
+    """A member's own page: upcoming meetings with their response, their attendance counts,
+    their last meetings, their training record and their open offers. Counted from plain
+    values (a member of some years has hundreds of rows); the rows shown are read apart. Five
+    queries."""
     now = now or timezone.now()
-    rows = list(
-        Attendance.objects.filter(user=user, meeting__campus=campus)
-        .select_related("meeting__campus")
-        .order_by("-meeting__starts_at", "-meeting_id")
+    mine = Attendance.objects.filter(user=user, meeting__campus=campus).order_by(
+        "-meeting__starts_at", "-meeting_id"
     )
-    upcoming = [
-        a for a in reversed(rows) if a.meeting.starts_at > now and not a.meeting.is_cancelled
-    ]
-    past = [a for a in rows if a.meeting.starts_at <= now]
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
     last_6, last_12 = AttendanceCounts(), AttendanceCounts()
-    for a in past:
-        if a.meeting.is_cancelled:
+    upcoming, past = set(), []  # attendance ids; the past ones latest first
+    for pk, starts_at, status, presence in mine.values_list(
+        "pk", "meeting__starts_at", "meeting__status", "presence"
+    ):
+        if starts_at > now:
+            if status != CANCELLED:
+                upcoming.add(pk)
             continue
-        if a.meeting.starts_at >= twelve:
-            last_12.add(a.presence)
-            if a.meeting.starts_at >= six:
-                last_6.add(a.presence)
+        past.append(pk)
+        if status != CANCELLED and starts_at >= twelve:
+            last_12.add(presence)
+            if starts_at >= six:
+                last_6.add(presence)
+    shown = set(past[:MY_PAGE_PAST_SHOWN])
+    rows = list(mine.filter(pk__in=upcoming | shown).select_related("meeting__campus"))
     offers = list(
         FacilitationOffer.objects.filter(
             user=user, campus=campus, status=FacilitationOffer.Status.OPEN
@@ -720,8 +756,9 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
         .order_by("topic__title")
     )
     return {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": [a for a in reversed(rows) if a.pk in upcoming],  # soonest first
+        "past": [a for a in rows if a.pk in shown],  # the latest MY_PAGE_PAST_SHOWN
+        "past_count": len(past),
         "last_6_months": last_6,
         "last_12_months": last_12,
         "training": training_record(user=user, campus=campus, now=now),
