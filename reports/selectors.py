@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -685,69 +686,100 @@ class TrainingRecord:
     facilitated: list[FacilitatedItem]  # training items they facilitated, upcoming ones too
 
 
-def training_record(*, user, campus: Campus, now: dt.datetime | None = None) -> TrainingRecord:
-    """A person's training at one campus, latest first: the training items (with a topic) of
-    past meetings they were at, and those they facilitated, as plain values; then their
-    topics. Two queries."""
+def training_record(
+    *, user, campus: Campus, was_there: set[int], now: dt.datetime | None = None
+) -> TrainingRecord:
+    """A person's training at one campus, latest first: the training items with a topic of the
+    past meetings they were there for (`was_there`: those meetings' ids, present or late), and
+    those they facilitated, upcoming ones too; as plain values, then their topics. Two
+    queries."""
     now = now or timezone.now()
-    was_there = Exists(
-        Attendance.objects.filter(
-            meeting=OuterRef("meeting"), user=user, presence__in=Attendance.WAS_THERE
-        )
-    )
     items = list(
         AgendaItem.objects.filter(meeting__campus=campus, kind=AgendaItem.Kind.TRAINING)
         .exclude(meeting__status=CANCELLED)
-        .annotate(was_there=was_there)
         .filter(
             Q(facilitator=user)
-            | Q(was_there=True, topic__isnull=False, meeting__starts_at__lte=now)
+            | Q(meeting__in=was_there, topic__isnull=False, meeting__starts_at__lte=now)
         )
         .order_by("-meeting__starts_at", "position")
-        .values_list(
-            "meeting_id", "meeting__starts_at", "topic_id", "title", "facilitator_id", "was_there"
-        )
+        .values_list("meeting_id", "meeting__starts_at", "topic_id", "title", "facilitator_id")
     )
     topics = Topic.objects.in_bulk({row[2] for row in items if row[2] is not None})
     attended = [
         (meeting_id, starts_at, topic_id)
-        for meeting_id, starts_at, topic_id, _, _, there in items
-        if there and topic_id is not None and starts_at <= now
+        for meeting_id, starts_at, topic_id, _, _ in items
+        if meeting_id in was_there and topic_id is not None and starts_at <= now
     ]
     facilitated = [
         FacilitatedItem(topics.get(topic_id), title, starts_at, starts_at > now)
-        for _, starts_at, topic_id, title, facilitator_id, _ in items
+        for _, starts_at, topic_id, title, facilitator_id in items
         if facilitator_id == user.pk
     ]
     return TrainingRecord(attended_topics(attended, topics), facilitated)
 
 
+@dataclass
+class PastMeeting:
+    """A row of a member's past meetings, in plain values (`is_cancelled` and `sequence` as
+    meetings/_status.html reads them), the labels in the reader's language."""
+
+    title: str
+    starts_at: dt.datetime
+    url: str
+    is_cancelled: bool
+    sequence: int
+    response: str
+    presence: str
+
+
 def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
     """A member's own page: upcoming meetings with their response, their attendance counts,
-    their last meetings, their training record and their open offers. Counted from plain
-    values (a member of some years has hundreds of rows); the rows shown are read apart. Five
-    queries."""
+    their last meetings, their training record and their open offers. Everything from plain
+    values (a member of some years has hundreds of rows) but the upcoming meetings, which
+    take a response. Five queries."""
     now = now or timezone.now()
-    mine = Attendance.objects.filter(user=user, meeting__campus=campus).order_by(
-        "-meeting__starts_at", "-meeting_id"
+    rows = (
+        Attendance.objects.filter(user=user, meeting__campus=campus)
+        .order_by("-meeting__starts_at", "-meeting_id")
+        .values_list(
+            "pk",
+            "meeting_id",
+            "meeting__starts_at",
+            "meeting__status",
+            "meeting__title",
+            "meeting__sequence",
+            "response",
+            "presence",
+        )
     )
+    responses = {value: str(label) for value, label in Attendance.Response.choices}
+    presences = {value: str(label) for value, label in Attendance.Presence.choices}
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
     last_6, last_12 = AttendanceCounts(), AttendanceCounts()
-    upcoming, past = set(), []  # attendance ids; the past ones latest first
-    for pk, starts_at, status, presence in mine.values_list(
-        "pk", "meeting__starts_at", "meeting__status", "presence"
-    ):
+    upcoming, past, past_count, was_there = [], [], 0, set()
+    for pk, meeting_id, starts_at, status, title, sequence, response, presence in rows:
+        cancelled = status == CANCELLED
         if starts_at > now:
-            if status != CANCELLED:
-                upcoming.add(pk)
+            if not cancelled:
+                upcoming.append(pk)
             continue
-        past.append(pk)
-        if status != CANCELLED and starts_at >= twelve:
+        past_count += 1
+        if past_count <= MY_PAGE_PAST_SHOWN:  # latest first
+            url = reverse(
+                "meetings:meeting_detail", kwargs={"campus": campus.slug, "pk": meeting_id}
+            )
+            past.append(
+                PastMeeting(title, starts_at, url, cancelled, sequence, responses[response],
+                            presences[presence])
+            )  # fmt: skip
+        if cancelled:
+            continue
+        if presence in Attendance.WAS_THERE:
+            was_there.add(meeting_id)
+        if starts_at >= twelve:
             last_12.add(presence)
             if starts_at >= six:
                 last_6.add(presence)
-    shown = set(past[:MY_PAGE_PAST_SHOWN])
-    rows = list(mine.filter(pk__in=upcoming | shown).select_related("meeting__campus"))
     offers = list(
         FacilitationOffer.objects.filter(
             user=user, campus=campus, status=FacilitationOffer.Status.OPEN
@@ -756,12 +788,16 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
         .order_by("topic__title")
     )
     return {
-        "upcoming": [a for a in reversed(rows) if a.pk in upcoming],  # soonest first
-        "past": [a for a in rows if a.pk in shown],  # the latest MY_PAGE_PAST_SHOWN
-        "past_count": len(past),
+        "upcoming": list(  # soonest first, with their meetings: they take a response
+            Attendance.objects.filter(pk__in=upcoming)
+            .select_related("meeting__campus")
+            .order_by("meeting__starts_at", "meeting_id")
+        ),
+        "past": past,  # the latest MY_PAGE_PAST_SHOWN
+        "past_count": past_count,
         "last_6_months": last_6,
         "last_12_months": last_12,
-        "training": training_record(user=user, campus=campus, now=now),
+        "training": training_record(user=user, campus=campus, was_there=was_there, now=now),
         "offers": offers,
     }
 
