@@ -94,7 +94,7 @@ def _cells(values: Sequence) -> str:
 
 
 def _lines_to_csv(header: Sequence[str], lines: Iterable[str]) -> str:
-    """As `to_csv`, from lines already made of `_cells` pieces (each without its CRLF)."""
+    """As `to_csv`, from lines already made of `_cells` pieces, each ending in CRLF."""
     return "".join(["\ufeff", _cells([str(name) for name in header]), "\r\n", *lines])
 
 

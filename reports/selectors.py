@@ -692,7 +692,7 @@ def training_record(
     """A person's training at one campus, latest first: the training items with a topic of the
     past meetings they were there for (`was_there`: those meetings' ids, present or late), and
     those they facilitated, upcoming ones too; as plain values, then their topics. Two
-    queries."""
+    queries (the ids of `was_there` go in the first: a person's meetings, not the campus's)."""
     now = now or timezone.now()
     items = list(
         AgendaItem.objects.filter(meeting__campus=campus, kind=AgendaItem.Kind.TRAINING)
@@ -769,9 +769,16 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
                 "meetings:meeting_detail", kwargs={"campus": campus.slug, "pk": meeting_id}
             )
             past.append(
-                PastMeeting(title, starts_at, url, cancelled, sequence, responses[response],
-                            presences[presence])
-            )  # fmt: skip
+                PastMeeting(
+                    title=title,
+                    starts_at=starts_at,
+                    url=url,
+                    is_cancelled=cancelled,
+                    sequence=sequence,
+                    response=responses[response],
+                    presence=presences[presence],
+                )
+            )
         if cancelled:
             continue
         if presence in Attendance.WAS_THERE:
