@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
@@ -74,138 +74,158 @@ def inert(value) -> str:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines."""
+    """CSV text with a byte-order mark (spreadsheets then read accents right) and CRLF lines;
+    every cell made inert."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([str(name) for name in header])
-    for row in rows:
-        writer.writerow([inert(cell) for cell in row])
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 
+def _cells(values: Sequence) -> str:
+    """Some cells, made inert, as they read within a CSV line (separated by commas, quoted
+    where they need it). The big exports repeat the same meeting, person or label on many
+    rows: each is made once, and a row is those pieces joined by commas."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([inert(value) for value in values])
+    return out.getvalue()
+
+
+def _lines_to_csv(header: Sequence[str], lines: Iterable[str]) -> str:
+    """As `to_csv`, from lines already made of `_cells` pieces, each ending in CRLF."""
+    return "".join(["\ufeff", _cells([str(name) for name in header]), "\r\n", *lines])
+
+
+def _labels(choices) -> dict[str, str]:
+    """Each choice's label in the request's language as a cell (`_cells`), translated once
+    per export."""
+    return {value: _cells([label]) for value, label in choices}
+
+
 def _roles(campus: Campus) -> dict[int, str]:
+    labels = _labels(Membership.Role.choices)
     return {
-        user_id: Membership.Role(role).label
+        user_id: labels[role]
         for user_id, role in Membership.objects.filter(campus=campus).values_list("user_id", "role")
     }
 
 
-def _attendance_rows(campus: Campus, attendances) -> list[list]:
-    """Plain values, not model instances: an export of a year is thousands of rows, and each
-    meeting's cells are worked out once, not once per person."""
-    roles = _roles(campus)
+def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) -> Iterator[str]:
+    """Plain values, not model instances; each meeting's (pk, start, title, status) and each
+    person's cells made once, not once per row."""
     tz = campus.tz
-    meeting_status = dict(Meeting.Status.choices)
-    response = dict(Attendance.Response.choices)
-    presence = dict(Attendance.Presence.choices)
+    meeting_status = _labels(Meeting.Status.choices)
     meeting_cells = {}
-    rows = []
-    for values in attendances.order_by(
+    for pk, starts_at, title, status in meetings:
+        local = starts_at.astimezone(tz)
+        day, time = local.date().isoformat(), local.strftime("%H:%M")
+        meeting_cells[pk] = f"{_cells([pk, day, time, title])},{meeting_status[status]}"
+    roles = _roles(campus)
+    response = _labels(Attendance.Response.choices)
+    presence = _labels(Attendance.Presence.choices)
+    person_cells = {}
+    for meeting_id, user_id, name, email, said, note, was in attendances.order_by(
         "meeting__starts_at", "meeting_id", "user__name", "user__email"
-    ).values_list(
-        "meeting_id",
-        "meeting__starts_at",
-        "meeting__title",
-        "meeting__status",
-        "user_id",
-        "user__name",
-        "user__email",
-        "response",
-        "response_note",
-        "presence",
-    ):
-        meeting_id, starts_at, title, status, user_id, name, email, said, note, was = values
-        if meeting_id not in meeting_cells:
-            local = starts_at.astimezone(tz)
-            meeting_cells[meeting_id] = [
-                meeting_id,
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
-                title,
-                meeting_status[status],
-            ]
-        rows.append(
-            [
-                *meeting_cells[meeting_id],
-                name,
-                email,
-                roles.get(user_id, ""),
-                response[said],
-                note,
-                presence[was],
-            ]
-        )
-    return rows
+    ).values_list("meeting_id", "user_id", "user__name", "user__email", "response",
+                  "response_note", "presence"):  # fmt: skip
+        person = person_cells.get(user_id)
+        if person is None:
+            person = person_cells[user_id] = f"{_cells([name, email])},{roles.get(user_id, '')}"
+        note = _cells([note]) if note else ""
+        yield f"{meeting_cells[meeting_id]},{person},{response[said]},{note},{presence[was]}\r\n"
 
 
 def meeting_attendance_csv(*, meeting: Meeting) -> str:
     """A row per person expected at the meeting. Two queries."""
-    return to_csv(
+    return _lines_to_csv(
         ATTENDANCE_HEADER,
-        _attendance_rows(meeting.campus, Attendance.objects.filter(meeting=meeting)),
+        _attendance_lines(
+            meeting.campus,
+            [(meeting.pk, meeting.starts_at, meeting.title, meeting.status)],
+            Attendance.objects.filter(meeting=meeting),
+        ),
     )
 
 
 def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
     """A row per person per meeting, for the meetings (cancelled ones too, marked so) that start
-    between `start` and `end` inclusive, in the campus's time zone. Two queries."""
+    between `start` and `end` inclusive, in the campus's time zone. Three queries."""
     tz = campus.tz
-    attendances = Attendance.objects.filter(
-        meeting__campus=campus,
-        meeting__starts_at__gte=selectors.local_midnight(start, tz),
-        meeting__starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
+    meetings = Meeting.objects.filter(
+        campus=campus,
+        starts_at__gte=selectors.local_midnight(start, tz),
+        starts_at__lt=selectors.local_midnight(end + dt.timedelta(days=1), tz),
     )
-    return to_csv(ATTENDANCE_HEADER, _attendance_rows(campus, attendances))
+    return _lines_to_csv(
+        ATTENDANCE_HEADER,
+        _attendance_lines(
+            campus,
+            meetings.values_list("pk", "starts_at", "title", "status"),
+            Attendance.objects.filter(meeting__in=meetings),
+        ),
+    )
 
 
 def training_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:
     """Each current member's training record: a row per training item of a past, non-cancelled
     meeting that they attended (present or late) or facilitated. Three queries."""
     now = now or timezone.now()
-    members = list(
+    members = (
         Membership.objects.filter(campus=campus, status__in=VISIBLE_STATUSES)
-        .select_related("user")
         .order_by("user__name", "user__email")
+        .values_list("user_id", "user__name", "user__email", "role")
     )
-    items_qs = (
-        AgendaItem.objects.filter(
-            meeting__campus=campus,
-            meeting__starts_at__lte=now,
-            kind=AgendaItem.Kind.TRAINING,
+    items_qs = AgendaItem.objects.filter(
+        meeting__campus=campus,
+        meeting__starts_at__lte=now,
+        kind=AgendaItem.Kind.TRAINING,
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    tz = campus.tz
+    items = [  # a few dozen: each one's cells made once, not once per member
+        (
+            item.meeting_id,
+            item.facilitator_id,
+            _cells(
+                [
+                    item.meeting.starts_at.astimezone(tz).date().isoformat(),
+                    item.meeting.title,
+                    item.topic.title if item.topic else "",
+                    item.shown_title,
+                ]
+            ),
         )
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related("meeting", "topic")
-        .order_by("meeting__starts_at", "position")
-    )
-    items = list(items_qs)
+        for item in items_qs.select_related("meeting", "topic").order_by(
+            "meeting__starts_at", "position"
+        )
+    ]
     there = defaultdict(set)
     for meeting_id, user_id in Attendance.objects.filter(
         meeting__in=items_qs.values("meeting"), presence__in=Attendance.WAS_THERE
     ).values_list("meeting_id", "user_id"):
         there[user_id].add(meeting_id)
-    tz = campus.tz
-    rows = []
-    for m in members:
-        for item in items:
-            attended = item.meeting_id in there[m.user_id]
-            facilitated = item.facilitator_id == m.user_id
-            if not (attended or facilitated):
-                continue
-            rows.append(
-                [
-                    m.user.name,
-                    m.user.email,
-                    m.get_role_display(),
-                    item.meeting.starts_at.astimezone(tz).date().isoformat(),
-                    item.meeting.title,
-                    item.topic.title if item.topic else "",
-                    item.shown_title,
-                    yes_no(attended),
-                    yes_no(facilitated),
-                ]
-            )
-    return to_csv(TRAINING_HEADER, rows)
+    roles = _labels(Membership.Role.choices)
+    answers = {  # (attended, facilitated)
+        (attended, facilitated): _cells([yes_no(attended), yes_no(facilitated)])
+        for attended in (True, False)
+        for facilitated in (True, False)
+    }
+
+    def lines():
+        for user_id, name, email, role in members:
+            meetings = there.get(user_id, ())
+            person = None
+            for meeting_id, facilitator_id, cells in items:
+                attended = meeting_id in meetings
+                facilitated = facilitator_id == user_id
+                if not (attended or facilitated):
+                    continue
+                if person is None:
+                    person = f"{_cells([name, email])},{roles[role]}"
+                yield f"{person},{cells},{answers[attended, facilitated]}\r\n"
+
+    return _lines_to_csv(TRAINING_HEADER, lines())
 
 
 def topics_csv(*, campus: Campus, now: dt.datetime | None = None) -> str:

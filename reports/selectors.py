@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -644,6 +645,9 @@ def overview(*, now: dt.datetime | None = None) -> list[CampusOverview]:
 
 
 # --- a member's own page -------------------------------------------------------------------
+MY_PAGE_PAST_SHOWN = 12  # the table of past meetings; the attendance history has them all
+
+
 @dataclass
 class AttendedTopic:
     topic: Topic
@@ -651,67 +655,138 @@ class AttendedTopic:
     last: dt.datetime  # when they were last there for it
 
 
+def attended_topics(
+    items: list[tuple[int, dt.datetime, int]], topics: dict[int, Topic]
+) -> list[AttendedTopic]:
+    """Each topic once, the most recently attended first, from the (meeting id, start, topic
+    id) of the training items attended, latest first: a refresher topic revisited every year
+    would otherwise fill the page."""
+    last: dict[int, dt.datetime] = {}
+    meetings: dict[int, set[int]] = defaultdict(set)  # a topic twice in a meeting: once
+    for meeting_id, starts_at, topic_id in items:
+        last.setdefault(topic_id, starts_at)
+        meetings[topic_id].add(meeting_id)
+    return [
+        AttendedTopic(topics[topic_id], len(meetings[topic_id]), starts_at)
+        for topic_id, starts_at in last.items()
+    ]
+
+
+@dataclass
+class FacilitatedItem:
+    topic: Topic | None
+    title: str
+    starts_at: dt.datetime  # the meeting's
+    coming_up: bool
+
+
 @dataclass
 class TrainingRecord:
-    attended: list[AgendaItem]  # training items with a topic at meetings they were there for
-    facilitated: list[AgendaItem]  # training items they facilitated, upcoming ones too
-
-    @property
-    def attended_topics(self) -> list[AttendedTopic]:
-        """Each topic once, the most recently attended first: a refresher topic revisited every
-        year would otherwise fill the page."""
-        latest: dict[int, AgendaItem] = {}
-        meetings: dict[int, set[int]] = defaultdict(set)  # a topic twice in a meeting: once
-        for item in self.attended:  # latest first
-            latest.setdefault(item.topic_id, item)
-            meetings[item.topic_id].add(item.meeting_id)
-        return [
-            AttendedTopic(item.topic, len(meetings[topic_id]), item.meeting.starts_at)
-            for topic_id, item in latest.items()
-        ]
+    attended_topics: list[AttendedTopic]  # topics of training items at meetings they were at
+    facilitated: list[FacilitatedItem]  # training items they facilitated, upcoming ones too
 
 
-def training_record(*, user, campus: Campus, now: dt.datetime | None = None) -> TrainingRecord:
-    """A person's training at one campus, latest first. Two queries."""
+def training_record(
+    *, user, campus: Campus, was_there: set[int], now: dt.datetime | None = None
+) -> TrainingRecord:
+    """A person's training at one campus, latest first: the training items with a topic of the
+    past meetings they were there for (`was_there`: those meetings' ids, present or late), and
+    those they facilitated, upcoming ones too; as plain values, then their topics. Two
+    queries (the ids of `was_there` go in the first: a person's meetings, not the campus's)."""
     now = now or timezone.now()
-    base = (
+    items = list(
         AgendaItem.objects.filter(meeting__campus=campus, kind=AgendaItem.Kind.TRAINING)
         .exclude(meeting__status=CANCELLED)
-        .select_related("topic", "meeting__campus", "facilitator")
+        .filter(
+            Q(facilitator=user)
+            | Q(meeting__in=was_there, topic__isnull=False, meeting__starts_at__lte=now)
+        )
         .order_by("-meeting__starts_at", "position")
+        .values_list("meeting_id", "meeting__starts_at", "topic_id", "title", "facilitator_id")
     )
-    attended = base.filter(
-        topic__isnull=False,
-        meeting__starts_at__lte=now,
-        meeting__in=Attendance.objects.filter(user=user, presence__in=Attendance.WAS_THERE).values(
-            "meeting"
-        ),
-    )
-    return TrainingRecord(list(attended), list(base.filter(facilitator=user)))
+    topics = Topic.objects.in_bulk({row[2] for row in items if row[2] is not None})
+    attended = [
+        (meeting_id, starts_at, topic_id)
+        for meeting_id, starts_at, topic_id, _, _ in items
+        if meeting_id in was_there and topic_id is not None and starts_at <= now
+    ]
+    facilitated = [
+        FacilitatedItem(topics.get(topic_id), title, starts_at, starts_at > now)
+        for _, starts_at, topic_id, title, facilitator_id in items
+        if facilitator_id == user.pk
+    ]
+    return TrainingRecord(attended_topics(attended, topics), facilitated)
+
+
+@dataclass
+class PastMeeting:
+    """A row of a member's past meetings, in plain values (`is_cancelled` and `sequence` as
+    meetings/_status.html reads them), the labels in the reader's language."""
+
+    title: str
+    starts_at: dt.datetime
+    url: str
+    is_cancelled: bool
+    sequence: int
+    response: str
+    presence: str
 
 
 def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
-    """A member's own page: upcoming meetings with their response, their attendance record and
-    counts, their training record and their open offers. Six queries."""
+    """A member's own page: upcoming meetings with their response, their attendance counts,
+    their last meetings, their training record and their open offers. Everything from plain
+    values (a member of some years has hundreds of rows) but the upcoming meetings, which
+    take a response. Five queries."""
     now = now or timezone.now()
-    rows = list(
+    rows = (
         Attendance.objects.filter(user=user, meeting__campus=campus)
-        .select_related("meeting__campus")
         .order_by("-meeting__starts_at", "-meeting_id")
+        .values_list(
+            "pk",
+            "meeting_id",
+            "meeting__starts_at",
+            "meeting__status",
+            "meeting__title",
+            "meeting__sequence",
+            "response",
+            "presence",
+        )
     )
-    upcoming = [
-        a for a in reversed(rows) if a.meeting.starts_at > now and not a.meeting.is_cancelled
-    ]
-    past = [a for a in rows if a.meeting.starts_at <= now]
+    responses = {value: str(label) for value, label in Attendance.Response.choices}
+    presences = {value: str(label) for value, label in Attendance.Presence.choices}
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
     last_6, last_12 = AttendanceCounts(), AttendanceCounts()
-    for a in past:
-        if a.meeting.is_cancelled:
+    upcoming, past, past_count, was_there = [], [], 0, set()
+    for pk, meeting_id, starts_at, status, title, sequence, response, presence in rows:
+        cancelled = status == CANCELLED
+        if starts_at > now:
+            if not cancelled:
+                upcoming.append(pk)
             continue
-        if a.meeting.starts_at >= twelve:
-            last_12.add(a.presence)
-            if a.meeting.starts_at >= six:
-                last_6.add(a.presence)
+        past_count += 1
+        if past_count <= MY_PAGE_PAST_SHOWN:  # latest first
+            url = reverse(
+                "meetings:meeting_detail", kwargs={"campus": campus.slug, "pk": meeting_id}
+            )
+            past.append(
+                PastMeeting(
+                    title=title,
+                    starts_at=starts_at,
+                    url=url,
+                    is_cancelled=cancelled,
+                    sequence=sequence,
+                    response=responses[response],
+                    presence=presences[presence],
+                )
+            )
+        if cancelled:
+            continue
+        if presence in Attendance.WAS_THERE:
+            was_there.add(meeting_id)
+        if starts_at >= twelve:
+            last_12.add(presence)
+            if starts_at >= six:
+                last_6.add(presence)
     offers = list(
         FacilitationOffer.objects.filter(
             user=user, campus=campus, status=FacilitationOffer.Status.OPEN
@@ -720,11 +795,16 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
         .order_by("topic__title")
     )
     return {
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": list(  # soonest first, with their meetings: they take a response
+            Attendance.objects.filter(pk__in=upcoming)
+            .select_related("meeting__campus")
+            .order_by("meeting__starts_at", "meeting_id")
+        ),
+        "past": past,  # the latest MY_PAGE_PAST_SHOWN
+        "past_count": past_count,
         "last_6_months": last_6,
         "last_12_months": last_12,
-        "training": training_record(user=user, campus=campus, now=now),
+        "training": training_record(user=user, campus=campus, was_there=was_there, now=now),
         "offers": offers,
     }
 

@@ -167,3 +167,47 @@ def test_case_notes_never_appear_in_any_export(client, scene):
         assert MARKER not in response.content.decode(), url
     dashboard = client.get(reverse("reports:dashboard", kwargs={"campus": slug}))
     assert MARKER not in dashboard.content.decode()
+
+
+def test_cells_quote_commas_quotes_and_line_breaks_once():
+    """The big exports build each meeting's, person's and label's cells once and join them by
+    commas: a label with a comma or a quote is quoted once, an empty cell stays empty."""
+    assert exports._cells(["Dana", "", "a,b", 'say "hi"', 7]) == 'Dana,,"a,b","say ""hi""",7'
+    assert exports._labels([("x", 'Lead, "peer"'), ("y", "-minus")]) == {
+        "x": '"Lead, ""peer"""',
+        "y": "'-minus",
+    }
+
+
+def test_attendance_csv_cells_with_commas_and_quotes_read_back_as_typed(client, world, now):
+    w = world
+    w.peer.name = 'Lee, "Sam"'
+    w.peer.save()
+    w.partner.name = "Zed Partner"  # after Lee
+    w.partner.save()
+    m = meeting(w.campus, local(2026, 9, 1), 'Review, "part 2"')
+    row = attend(m, w.peer, Attendance.Presence.LATE)
+    row.response, row.responded_at, row.response_note = "attending", NOW, 'Bus, then "walk"'
+    row.save()
+    attend(m, w.partner)
+    for response in (
+        _get(client, "reports:meeting_attendance_csv", w, kw={"pk": m.pk}),
+        _get(client, "reports:attendance_csv", w, start="2026-09-01", end="2026-09-01"),
+    ):
+        rows = _rows(response)
+        assert rows[1:] == [
+            [str(m.pk), "2026-09-01", "17:00", 'Review, "part 2"', "Scheduled", 'Lee, "Sam"',
+             w.peer.email, "Peer supporter", "Attending", 'Bus, then "walk"', "Late"],
+            [str(m.pk), "2026-09-01", "17:00", 'Review, "part 2"', "Scheduled",
+             "Zed Partner", w.partner.email, "Partner representative", "No response", "",
+             "Not recorded"],
+        ]  # fmt: skip
+
+
+def test_training_csv_cells_with_commas_and_quotes_read_back_as_typed(client, scene):
+    w = scene.world
+    w.peer.name = 'Lee, "Sam"'
+    w.peer.save()
+    rows = _rows(_get(client, "reports:training_csv", w))
+    peer = [r for r in rows[1:] if r[1] == w.peer.email]
+    assert peer and all(r[0] == 'Lee, "Sam"' and len(r) == 9 for r in peer)

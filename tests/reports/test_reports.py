@@ -222,21 +222,63 @@ def test_my_page(scene):
     w = scene.world
     page = reports.my_page(user=w.peer, campus=w.campus, now=NOW)
     assert [a.meeting.title for a in page["upcoming"]] == ["G", "H"]
-    assert [a.meeting.title for a in page["past"]] == ["F", "E", "D", "C", "B", "A", "Y"]
+    assert [m.title for m in page["past"]] == ["F", "E", "D", "C", "B", "A", "Y"]
     assert _counts(page["last_6_months"]) == (5, 2, 0, 2, 1)
     assert _counts(page["last_12_months"]) == (6, 3, 0, 2, 1)
-    assert [(i.meeting.title, i.topic.title) for i in page["training"].attended] == [
-        ("B", "Avoiding peer drift"),
-        ("A", "Personal safety and anonymity"),
+    assert page["past_count"] == 7
+    assert [(t.topic.title, t.times, t.last) for t in page["training"].attended_topics] == [
+        ("Avoiding peer drift", 1, local(2026, 4, 14)),
+        ("Personal safety and anonymity", 1, local(2026, 3, 31, 21)),
     ]
-    assert [(i.meeting.title, i.title) for i in page["training"].facilitated] == [
-        ("F", "Training"),
-        ("E", "Peer-led role play"),
+    assert [
+        (i.starts_at, i.topic and i.topic.title, i.title, i.coming_up)
+        for i in page["training"].facilitated
+    ] == [
+        (local(2026, 8, 11), "Avoiding peer drift", "Training", False),
+        (local(2026, 7, 14), None, "Peer-led role play", False),
     ]
     joiner = reports.my_page(user=scene.joiner, campus=w.campus, now=NOW)
-    assert [i.meeting.title for i in joiner["training"].facilitated] == ["G"]  # coming up
+    assert [(i.starts_at, i.coming_up) for i in joiner["training"].facilitated] == [
+        (local(2026, 9, 22), True)  # G, coming up
+    ]
     assert [o.topic.title for o in joiner["offers"]] == [
         "Navigating conversations about medication"
+    ]
+
+
+def test_my_page_shows_the_last_twelve_past_meetings_and_counts_them_all(world, now):
+    """Fourteen past monthly meetings and two to come (one cancelled): the table gets the
+    latest twelve, the count and the figures every one."""
+    for i in range(14):
+        m = meeting(world.campus, local(2026, 9, 1) - dt.timedelta(days=30 * i), f"P{i}")
+        attend(m, world.peer, Attendance.Presence.PRESENT)
+    attend(meeting(world.campus, local(2026, 10, 6), "Next"), world.peer)
+    attend(meeting(world.campus, local(2026, 9, 22), "Called off", cancelled=True), world.peer)
+    page = reports.my_page(user=world.peer, campus=world.campus, now=NOW)
+    assert [a.meeting.title for a in page["upcoming"]] == ["Next"]
+    assert [m.title for m in page["past"]] == [f"P{i}" for i in range(12)]
+    assert page["past_count"] == 14
+    assert page["last_12_months"].attended == 12
+
+
+def test_training_record_topics_once_each_latest_first_ties_by_agenda_order(world, now):
+    from tests.factories import AgendaItemFactory, TopicFactory
+
+    first, second, third = (TopicFactory(title=t) for t in ("Zeta", "Alpha", "Mu"))
+    old, recent = (
+        meeting(world.campus, local(2026, 6, 9), "Old"),
+        meeting(world.campus, local(2026, 8, 11), "Recent"),
+    )
+    for m in (old, recent):
+        attend(m, world.peer, Attendance.Presence.PRESENT)
+    items = [(old, third), (old, second), (recent, first), (recent, second), (recent, first)]
+    for position, (m, topic) in enumerate(items, start=1):
+        AgendaItemFactory(meeting=m, position=position, kind="training", topic=topic)
+    record = reports.my_page(user=world.peer, campus=world.campus, now=NOW)["training"]
+    assert [(t.topic.title, t.times, t.last) for t in record.attended_topics] == [
+        ("Zeta", 1, local(2026, 8, 11)),  # twice in one meeting: once
+        ("Alpha", 2, local(2026, 8, 11)),
+        ("Mu", 1, local(2026, 6, 9)),
     ]
 
 
@@ -283,23 +325,20 @@ def test_attended_topics_lists_each_topic_once_latest_first():
     import types
 
     def item(meeting_id, topic, day):
-        meeting = types.SimpleNamespace(starts_at=dt.datetime(2026, 1, day, tzinfo=dt.UTC))
-        return types.SimpleNamespace(
-            meeting_id=meeting_id, meeting=meeting, topic_id=topic.pk, topic=topic
-        )
+        return (meeting_id, dt.datetime(2026, 1, day, tzinfo=dt.UTC), topic.pk)
 
     drift = types.SimpleNamespace(pk=1, title="Avoiding peer drift")
     safety = types.SimpleNamespace(pk=2, title="Personal safety and anonymity")
-    record = reports.TrainingRecord(
-        attended=[  # latest first, as training_record returns them
+    topics = reports.attended_topics(
+        [  # latest first, as training_record reads them
             item(30, drift, 30),
             item(20, safety, 20),
             item(10, drift, 10),
             item(10, drift, 10),  # twice in one meeting: once
         ],
-        facilitated=[],
+        {1: drift, 2: safety},
     )
-    assert [(t.topic.title, t.times, t.last.day) for t in record.attended_topics] == [
+    assert [(t.topic.title, t.times, t.last.day) for t in topics] == [
         ("Avoiding peer drift", 2, 30),
         ("Personal safety and anonymity", 1, 20),
     ]
