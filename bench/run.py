@@ -256,6 +256,8 @@ def probe() -> None:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page["path"])
         body = b"".join(response) if response.streaming else response.content
+        # Kept now: the next request empties the connection's query log (request_started).
+        captured = list(queries.captured_queries)
         # The Python function calls the page makes: a count, not a timing, so the same on a
         # busy machine as on a quiet one (a cross-check of the CPU ratios, which are noisy).
         profile = cProfile.Profile()
@@ -265,7 +267,7 @@ def probe() -> None:
             b"".join(again)
         profile.disable()
         calls = pstats.Stats(profile).total_calls
-        heaviest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        heaviest = sorted(captured, key=lambda q: -float(q["time"]))[:3]
         plans = []
         for query in heaviest:
             with connection.cursor() as cursor:
@@ -278,10 +280,10 @@ def probe() -> None:
             {
                 **page,
                 "status": response.status_code,
-                "queries": len(queries),
+                "queries": len(captured),
                 "bytes": len(body),
                 "calls": calls,
-                "sql": [q["sql"] for q in queries.captured_queries],
+                "sql": [q["sql"] for q in captured],
                 "heaviest": plans,
             }
         )
