@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
@@ -25,11 +26,10 @@ ITEMS_PARTIAL = "meetings/_agenda_items.html"
 
 
 class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
-    def _people(self):
-        """The facilitator's choices, read once per request (the page may show two forms)."""
-        if not hasattr(self, "_people_choices"):
-            self._people_choices = people_choices(campus=self.campus, empty_label="—")
-        return self._people_choices
+    @cached_property
+    def facilitator_choices(self):
+        """Read once per request (the page may show two forms)."""
+        return people_choices(campus=self.campus, empty_label="—")
 
     def items_context(self, *, edit_item=None, edit_form=None, agenda_error=None):
         meeting = self.get_meeting()
@@ -62,7 +62,7 @@ class AgendaView(AgendaMixin, FormView):
     form_class = AgendaItemForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "people": self._people()}
+        return {**super().get_form_kwargs(), "people": self.facilitator_choices}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,7 +122,7 @@ class AgendaItemEditView(AgendaView):
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
         }
-        form = AgendaItemForm(data, initial=initial, people=self._people(), prefix="edit")
+        form = AgendaItemForm(data, initial=initial, people=self.facilitator_choices, prefix="edit")
         if not item.title:  # the kind's usual title, shown in the reader's language
             form.fields["title"].widget.attrs["placeholder"] = item.shown_title
         return form
