@@ -43,8 +43,8 @@ from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
 from meetings.selectors import Responder, open_suggestions, responses
 from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES, access_records
-from training.models import FacilitationOffer, Topic
-from training.selectors import open_offers
+from training.models import TOPIC_LANGUAGES, FacilitationOffer, Topic
+from training.selectors import open_offers, reader_language
 
 Presence = Attendance.Presence
 CANCELLED = Meeting.Status.CANCELLED
@@ -645,18 +645,46 @@ def overview(*, now: dt.datetime | None = None) -> list[CampusOverview]:
 
 
 # --- a member's own page -------------------------------------------------------------------
+# Read as plain values: a member of some years has hundreds of rows, and the page is drawn by
+# tags (reports/templatetags/report_tags.py) from these rows with each label translated once.
 MY_PAGE_PAST_SHOWN = 12  # the table of past meetings; the attendance history has them all
 
 
 @dataclass
+class TopicLink:
+    """A catalogue topic as a page links to it: its title in the reader's language (else in the
+    other one, as `Topic.title` reads) and its address."""
+
+    pk: int
+    title: str
+    url: str
+
+
+class _TopicLinks:
+    """TopicLinks from (id, English title, French title) of rows read with their topic: the
+    catalogue's address reversed once (a topic's is the catalogue's and its number,
+    training/urls.py), the reader's language looked up once."""
+
+    def __init__(self):
+        self.catalogue = reverse("training:topic_list")
+        first = reader_language()
+        self.languages = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
+
+    def __call__(self, pk: int, title_en: str, title_fr: str) -> TopicLink:
+        titles = {"en": title_en, "fr": title_fr}
+        title = next((titles[lang] for lang in self.languages if titles[lang]), "")
+        return TopicLink(pk, title, f"{self.catalogue}{pk}/")
+
+
+@dataclass
 class AttendedTopic:
-    topic: Topic
+    topic: TopicLink
     times: int  # meetings that covered it while they were there
     last: dt.datetime  # when they were last there for it
 
 
 def attended_topics(
-    items: list[tuple[int, dt.datetime, int]], topics: dict[int, Topic]
+    items: list[tuple[int, dt.datetime, int]], topics: dict[int, TopicLink]
 ) -> list[AttendedTopic]:
     """Each topic once, the most recently attended first, from the (meeting id, start, topic
     id) of the training items attended, latest first: a refresher topic revisited every year
@@ -674,7 +702,7 @@ def attended_topics(
 
 @dataclass
 class FacilitatedItem:
-    topic: Topic | None
+    topic: TopicLink | None
     title: str
     starts_at: dt.datetime  # the meeting's
     coming_up: bool
@@ -691,37 +719,61 @@ def training_record(
 ) -> TrainingRecord:
     """A person's training at one campus, latest first: the training items with a topic of the
     past meetings they were there for (`was_there`: those meetings' ids, present or late), and
-    those they facilitated, upcoming ones too; as plain values, then their topics. Two
-    queries (the ids of `was_there` go in the first: a person's meetings, not the campus's)."""
+    those they facilitated, upcoming ones too; as plain values with their topics' titles. One
+    query: the campus's training items (a dozen or two a year), sorted out in Python, costs
+    less than composing the person's conditions (their meetings' ids, or facilitator) in SQL."""
     now = now or timezone.now()
-    items = list(
+    items = (
         AgendaItem.objects.filter(meeting__campus=campus, kind=AgendaItem.Kind.TRAINING)
         .exclude(meeting__status=CANCELLED)
-        .filter(
-            Q(facilitator=user)
-            | Q(meeting__in=was_there, topic__isnull=False, meeting__starts_at__lte=now)
-        )
         .order_by("-meeting__starts_at", "position")
-        .values_list("meeting_id", "meeting__starts_at", "topic_id", "title", "facilitator_id")
+        .values_list(
+            "meeting_id",
+            "meeting__starts_at",
+            "topic_id",
+            "topic__title_en",
+            "topic__title_fr",
+            "title",
+            "facilitator_id",
+        )
     )
-    topics = Topic.objects.in_bulk({row[2] for row in items if row[2] is not None})
-    attended = [
-        (meeting_id, starts_at, topic_id)
-        for meeting_id, starts_at, topic_id, _, _ in items
-        if meeting_id in was_there and topic_id is not None and starts_at <= now
-    ]
-    facilitated = [
-        FacilitatedItem(topics.get(topic_id), title, starts_at, starts_at > now)
-        for _, starts_at, topic_id, title, facilitator_id in items
-        if facilitator_id == user.pk
-    ]
+    link = _TopicLinks()
+    topics: dict[int, TopicLink] = {}
+    attended, facilitated = [], []
+    for meeting_id, starts_at, topic_id, title_en, title_fr, title, facilitator_id in items:
+        was_at_it = topic_id is not None and meeting_id in was_there and starts_at <= now
+        if not was_at_it and facilitator_id != user.pk:
+            continue
+        if topic_id is not None and topic_id not in topics:
+            topics[topic_id] = link(topic_id, title_en, title_fr)
+        if was_at_it:
+            attended.append((meeting_id, starts_at, topic_id))
+        if facilitator_id == user.pk:
+            facilitated.append(
+                FacilitatedItem(topics.get(topic_id), title, starts_at, starts_at > now)
+            )
     return TrainingRecord(attended_topics(attended, topics), facilitated)
 
 
 @dataclass
+class UpcomingMeeting:
+    """A meeting to come on a member's own page, with their response, in plain values."""
+
+    pk: int
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    sequence: int  # changed since it was announced when not 0
+    url: str
+    response: str
+    response_note: str
+
+
+@dataclass
 class PastMeeting:
-    """A row of a member's past meetings, in plain values (`is_cancelled` and `sequence` as
-    meetings/_status.html reads them), the labels in the reader's language."""
+    """A row of a member's past meetings, in plain values: their response and presence as
+    stored (`Attendance.Response`, `Attendance.Presence`), labelled when drawn."""
 
     title: str
     starts_at: dt.datetime
@@ -732,51 +784,85 @@ class PastMeeting:
     presence: str
 
 
+@dataclass
+class OpenOffer:
+    """An open offer of theirs to facilitate a topic."""
+
+    topic: TopicLink
+    note: str
+
+
+@dataclass
+class OverdueAction:
+    """An action item of theirs, open and past its due date, as meetings/_open_actions.html
+    reads it."""
+
+    pk: int
+    meeting_id: int
+    meeting_title: str
+    text: str
+    due_on: dt.date
+    owner: object  # the person whose page it is
+    owner_id: int
+
+
 def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
     """A member's own page: upcoming meetings with their response, their attendance counts,
-    their last meetings, their training record and their open offers. Everything from plain
-    values (a member of some years has hundreds of rows) but the upcoming meetings, which
-    take a response. Five queries."""
+    their last meetings, their training record, their open offers and their overdue action
+    items. All as plain values, from four queries."""
     now = now or timezone.now()
     rows = (
         Attendance.objects.filter(user=user, meeting__campus=campus)
         .order_by("-meeting__starts_at", "-meeting_id")
         .values_list(
-            "pk",
             "meeting_id",
             "meeting__starts_at",
+            "meeting__ends_at",
             "meeting__status",
             "meeting__title",
+            "meeting__location",
             "meeting__sequence",
             "response",
+            "response_note",
             "presence",
         )
     )
-    responses = {value: str(label) for value, label in Attendance.Response.choices}
-    presences = {value: str(label) for value, label in Attendance.Presence.choices}
+    # A meeting's address is the list's followed by its number (meetings/urls.py).
+    meetings_url = reverse("meetings:meeting_list", kwargs={"campus": campus.slug})
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
     last_6, last_12 = AttendanceCounts(), AttendanceCounts()
     upcoming, past, past_count, was_there = [], [], 0, set()
-    for pk, meeting_id, starts_at, status, title, sequence, response, presence in rows:
+    for row in rows:
+        meeting_id, starts_at, ends_at, status, title, location, sequence = row[:7]
+        response, response_note, presence = row[7:]
         cancelled = status == CANCELLED
         if starts_at > now:
             if not cancelled:
-                upcoming.append(pk)
+                upcoming.append(
+                    UpcomingMeeting(
+                        pk=meeting_id,
+                        title=title,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        location=location,
+                        sequence=sequence,
+                        url=f"{meetings_url}{meeting_id}/",
+                        response=response,
+                        response_note=response_note,
+                    )
+                )
             continue
         past_count += 1
         if past_count <= MY_PAGE_PAST_SHOWN:  # latest first
-            url = reverse(
-                "meetings:meeting_detail", kwargs={"campus": campus.slug, "pk": meeting_id}
-            )
             past.append(
                 PastMeeting(
                     title=title,
                     starts_at=starts_at,
-                    url=url,
+                    url=f"{meetings_url}{meeting_id}/",
                     is_cancelled=cancelled,
                     sequence=sequence,
-                    response=responses[response],
-                    presence=presences[presence],
+                    response=response,
+                    presence=presence,
                 )
             )
         if cancelled:
@@ -787,26 +873,41 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
             last_12.add(presence)
             if starts_at >= six:
                 last_6.add(presence)
-    offers = list(
-        FacilitationOffer.objects.filter(
+    upcoming.reverse()  # soonest first
+    link = _TopicLinks()
+    offers = [
+        OpenOffer(link(topic_id, title_en, title_fr), note)
+        for topic_id, title_en, title_fr, note in FacilitationOffer.objects.filter(
             user=user, campus=campus, status=FacilitationOffer.Status.OPEN
         )
-        .select_related("topic")
         .order_by("topic__title")
-    )
+        .values_list("topic_id", "topic__title_en", "topic__title_fr", "note")
+    ]
     return {
-        "upcoming": list(  # soonest first, with their meetings: they take a response
-            Attendance.objects.filter(pk__in=upcoming)
-            .select_related("meeting__campus")
-            .order_by("meeting__starts_at", "meeting_id")
-        ),
+        "upcoming": upcoming,  # soonest first
         "past": past,  # the latest MY_PAGE_PAST_SHOWN
         "past_count": past_count,
         "last_6_months": last_6,
         "last_12_months": last_12,
         "training": training_record(user=user, campus=campus, was_there=was_there, now=now),
         "offers": offers,
+        "overdue_actions": own_overdue_actions(user=user, campus=campus),
     }
+
+
+def own_overdue_actions(*, user, campus: Campus) -> list[OverdueAction]:
+    """A person's open action items on one campus whose due date has passed (in the campus's
+    time zone), as meetings.selectors.overdue_actions with an owner, in plain values. One
+    query."""
+    today = timezone.localdate(timezone=campus.tz)
+    return [
+        OverdueAction(pk, meeting_id, meeting_title, text, due_on, user, user.pk)
+        for pk, meeting_id, meeting_title, text, due_on in ActionItem.objects.filter(
+            meeting__campus=campus, owner=user, done=False, due_on__lt=today
+        )
+        .order_by("due_on", "pk")
+        .values_list("pk", "meeting_id", "meeting__title", "text", "due_on")
+    ]
 
 
 def access_record(*, campus=None, kind: str = "", start=None, end=None, tz=None):

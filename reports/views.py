@@ -19,7 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from meetings.selectors import meetings_for, overdue_actions
+from meetings.selectors import meetings_for
 from members.access import CoordinatorRequiredMixin, MemberRequiredMixin
 from members.models import AccessKind
 from members.records import SITE_ADMIN, record
@@ -84,7 +84,6 @@ class MyPageView(MemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.my_page(user=self.request.user, campus=self.campus))
-        context["overdue_actions"] = overdue_actions(campus=self.campus, owner=self.request.user)
         return context
 
 

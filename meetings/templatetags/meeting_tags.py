@@ -3,15 +3,19 @@
 include with four `date` filters in a `{% timezone %}` block cost a third of the meetings list."""
 
 import datetime as dt
+import zoneinfo
+from functools import lru_cache
 from html import escape
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from meetings.models import Attendance
 
@@ -24,16 +28,50 @@ def meeting_when(meeting, campus):
     `<time datetime="2027-01-14T22:00:00+00:00">Thu 14 Jan 2027, 17:00\N{EN DASH}18:30
     EST</time> (in French `jeu. 14 janv. 2027, 17 h 00\N{EN DASH}18 h 30 EST`)
     <span class="meeting-tz">(America/Toronto)</span>`."""
-    zone = campus.tz
-    starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    return _when(get_language(), meeting.starts_at, meeting.ends_at, campus.time_zone)
+
+
+@lru_cache(maxsize=4096)
+def _when(language, starts_at, ends_at, time_zone):
+    """meeting_when in the active `language` (the key: a campus's meetings are on every page of
+    every member, formatted once per process and language)."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    starts, ends = starts_at.astimezone(zone), ends_at.astimezone(zone)
     return format_html(
         '<time datetime="{}">{}\N{EN DASH}{} {}</time> <span class="meeting-tz">({})</span>',
-        meeting.starts_at.astimezone(dt.UTC).isoformat(),
+        starts_at.astimezone(dt.UTC).isoformat(),
         date_format(starts, f"{get_format('SHORT_DATE_FORMAT')}, {get_format('TIME_FORMAT')}"),
         date_format(ends, get_format("TIME_FORMAT")),
         date_format(starts, "T"),
-        campus.time_zone,
+        time_zone,
     )
+
+
+class LocalFormat:
+    """`value|date:format_name` as a template prints it (a datetime on the current time zone's
+    clock), for the values of one page: the language and the time zone looked up once, each
+    moment formatted once per process and language (the same meetings' dates are on every
+    member's pages). For the formats of dates and times (settings.FORMAT_MODULE_PATH), which
+    name no time zone."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone()
+
+    def __call__(self, value, format_name: str) -> str:
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(self.zone).replace(tzinfo=None)
+        return _local_format(self.language, format_name, value)
+
+
+def local_format(value, format_name: str) -> str:
+    """One value formatted as LocalFormat does."""
+    return LocalFormat()(value, format_name)
+
+
+@lru_cache(maxsize=4096)
+def _local_format(language, format_name, value):
+    return date_format(value, get_format(format_name))
 
 
 @register.simple_tag
@@ -80,11 +118,17 @@ def roster_people(rows, choices, url):
 def meeting_short_when(meeting, campus):
     """A list row's time, the month and zone being said around it: `<time datetime="…">Tue 8,
     17:00\N{EN DASH}18:30</time>`."""
-    zone = campus.tz
-    starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    return _short_when(get_language(), meeting.starts_at, meeting.ends_at, campus.time_zone)
+
+
+@lru_cache(maxsize=4096)
+def _short_when(language, starts_at, ends_at, time_zone):
+    """meeting_short_when in the active `language` (the key), once per process and language."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    starts, ends = starts_at.astimezone(zone), ends_at.astimezone(zone)
     return format_html(
         '<time datetime="{}">{}\N{EN DASH}{}</time>',
-        meeting.starts_at.astimezone(dt.UTC).isoformat(),
+        starts_at.astimezone(dt.UTC).isoformat(),
         date_format(starts, f"D j, {get_format('TIME_FORMAT')}"),
         date_format(ends, get_format("TIME_FORMAT")),
     )
@@ -117,48 +161,224 @@ def responder_items(responders, empty, *, notes=False):
     return mark_safe("".join(items))  # every value escaped above
 
 
-@register.simple_tag
-def meeting_row_facts(meeting, is_coordinator):
-    """A list row's facts: why it was cancelled, or the counts of responses and, once it has
-    started, of presence (coordinators) or the person's own (on every row of every list, hence
-    Python)."""
+@lru_cache(maxsize=16)
+def _list_words(language):
+    """The words of a list's rows in the active `language` (the key), translated once per
+    process and language rather than on every row of every list."""
+    # Each gettext() outside an f-string: xgettext does not look inside them.
+    badges = {
+        "cancelled": ("text-bg-danger", gettext("Cancelled")),
+        "on_now": ("text-bg-success", gettext("On now")),
+        "just_ended": ("text-bg-warning", gettext("Just ended")),
+        "held": ("text-bg-secondary", gettext("Held")),
+        "scheduled": ("text-bg-light border", gettext("Scheduled")),
+    }
+    changed = gettext("Changed")
+    return {
+        "counts": gettext("%(a)s attending · %(n)s not · %(r)s no response"),
+        "presence": gettext("Presence: %(p)s there · %(x)s away · %(u)s unrecorded"),
+        "own_presence": gettext("You: %(p)s"),
+        "you_said": gettext("You said: %(r)s"),
+        "responses": {value: str(label) for value, label in Attendance.Response.choices},
+        "take_presence": escape(gettext("Take presence")),
+        "attending": escape(gettext("Attending")),
+        "not_attending": escape(gettext("Not attending")),
+        **{
+            name: f'<span class="badge {css}">{escape(label)}</span>'
+            for name, (css, label) in badges.items()
+        },
+        "changed": f' <span class="badge text-bg-warning">{escape(changed)}</span>',
+    }
+
+
+def _row_facts(meeting, is_coordinator, words) -> str:
     if meeting.is_cancelled:
-        return Truncator(meeting.cancelled_reason).chars(80)
-    counts = gettext("%(a)s attending · %(n)s not · %(r)s no response") % {
+        return escape(Truncator(meeting.cancelled_reason).chars(80))
+    counts = words["counts"] % {
         "a": meeting.attending_count,
         "n": meeting.not_attending_count,
         "r": meeting.no_response_count,
     }
-    facts = [format_html("<span>{}</span>", counts)]
+    facts = f"<span>{escape(counts)}</span>"
     presence = None
     if meeting.has_started and is_coordinator:
-        presence = gettext("Presence: %(p)s there · %(x)s away · %(u)s unrecorded") % {
+        presence = words["presence"] % {
             "p": meeting.present_count,
             "x": meeting.away_count,
             "u": meeting.unrecorded_count,
         }
     elif meeting.has_started and meeting.own_attendance and not is_coordinator:
-        presence = gettext("You: %(p)s") % {"p": meeting.own_attendance.get_presence_display()}
+        presence = words["own_presence"] % {"p": meeting.own_attendance.get_presence_display()}
     if presence:
-        facts.append(format_html('<span class="meeting-row-presence">{}</span>', presence))
-    return mark_safe("\n".join(facts))  # each part escaped by format_html
+        facts += f'\n<span class="meeting-row-presence">{escape(presence)}</span>'
+    return facts
+
+
+def _row_status(meeting, words) -> str:
+    if meeting.is_cancelled:
+        return words["cancelled"]
+    if meeting.is_on_now:
+        badge = words["on_now"]
+    elif meeting.presence_due:
+        badge = words["just_ended"]
+    elif meeting.has_started:
+        badge = words["held"]
+    else:
+        badge = words["scheduled"]
+    return badge + words["changed"] if meeting.sequence else badge
+
+
+@register.simple_tag
+def meeting_row_facts(meeting, is_coordinator):
+    """A list row's facts: why it was cancelled, or the counts of responses and, once it has
+    started, of presence (coordinators) or the person's own."""
+    return mark_safe(_row_facts(meeting, is_coordinator, _list_words(get_language())))
 
 
 @register.simple_tag
 def meeting_status(meeting):
     """A list row's status badge, and "Changed" if its time or place changed since it was
-    announced (on every row of every list, hence Python)."""
-    if meeting.is_cancelled:
-        badge = ("text-bg-danger", gettext("Cancelled"))
-    elif meeting.is_on_now:
-        badge = ("text-bg-success", gettext("On now"))
-    elif meeting.presence_due:
-        badge = ("text-bg-warning", gettext("Just ended"))
-    elif meeting.has_started:
-        badge = ("text-bg-secondary", gettext("Held"))
-    else:
-        badge = ("text-bg-light border", gettext("Scheduled"))
-    html = format_html('<span class="badge {}">{}</span>', *badge)
-    if meeting.sequence and not meeting.is_cancelled:
-        html += format_html(' <span class="badge text-bg-warning">{}</span>', gettext("Changed"))
-    return html
+    announced."""
+    return mark_safe(_row_status(meeting, _list_words(get_language())))
+
+
+def _csrf_input(context) -> str:
+    """What `{% csrf_token %}` prints."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+
+
+class _MeetingRows:
+    """The rows of a list of meetings (the meetings list, the month calendar on phones): each
+    meeting's time, title, status and facts, "Take presence" for coordinators while it is due,
+    the person's one-click answers while it is to come. A campus's meetings on every row of
+    every list, hence Python: the words translated once per language, the addresses reversed
+    once per list (a meeting's are the list's and its number, meetings/urls.py), every value
+    escaped here."""
+
+    def __init__(self, context):
+        self.campus = context["campus"]
+        self.is_coordinator = bool(context.get("is_coordinator"))
+        self.words = _list_words(get_language())
+        self.url = escape(reverse("meetings:meeting_list", kwargs={"campus": self.campus.slug}))
+        self.csrf = _csrf_input(context)
+        self.local = LocalFormat()
+
+    def row(self, m) -> str:
+        words, url, pk, title = self.words, self.url, m.pk, escape(m.title)
+        first = ""
+        if self.is_coordinator and m.presence_due:
+            first = (
+                f'\n  <a class="btn btn-primary btn-sm meeting-row-first" href="{url}{pk}/roster/">'
+                f'{words["take_presence"]}<span class="visually-hidden"> — {title}</span></a>'
+            )
+        actions = ""
+        own = m.own_attendance
+        if own and not self.is_coordinator and not m.has_started:
+            if m.takes_responses:
+                answer = self.buttons(m, own, title)
+            else:  # cancelled
+                said = words["you_said"] % {"r": words["responses"][own.response]}
+                answer = f'<span class="small">{escape(said)}</span>'
+            actions = f'\n  <div class="meeting-row-actions">\n    {answer}\n  </div>'
+        return (
+            f'<li class="meeting-row{" meeting-row-cancelled" if m.is_cancelled else ""}">{first}\n'
+            f'  <div class="meeting-row-when">{meeting_short_when(m, self.campus)}</div>\n'
+            '  <div class="meeting-row-main">\n'
+            f'    <a href="{url}{pk}/">{title}</a>\n'
+            f"    {_row_status(m, words)}\n"
+            '    <div class="meeting-row-facts small">\n'
+            f"      {_row_facts(m, self.is_coordinator, words)}\n"
+            "    </div>\n"
+            f"  </div>{actions}\n"
+            "</li>"
+        )
+
+    def buttons(self, m, own, title) -> str:
+        words = self.words
+        about = f"{title}, {escape(self.local(m.starts_at, 'MONTH_DAY_FORMAT'))}"
+        attending = own.response == Attendance.Response.ATTENDING
+        not_attending = own.response == Attendance.Response.NOT_ATTENDING
+        return (
+            f'<form method="post" action="{self.url}{m.pk}/respond/" class="respond-buttons">\n'
+            f"  {self.csrf}\n"
+            '  <input type="hidden" name="next" value="list">\n'
+            '  <button type="submit" name="response" value="attending" class="btn btn-sm'
+            f' {"btn-success" if attending else "btn-outline-success"}"'
+            f' aria-pressed="{"true" if attending else "false"}">{words["attending"]}'
+            f'<span class="visually-hidden"> {about}</span></button>\n'
+            '  <button type="submit" name="response" value="not_attending" class="btn btn-sm'
+            f' {"btn-secondary" if not_attending else "btn-outline-secondary"}"'
+            f' aria-pressed="{"true" if not_attending else "false"}">{words["not_attending"]}'
+            f'<span class="visually-hidden"> {about}</span></button>\n'
+            "</form>"
+        )
+
+
+@register.simple_tag(takes_context=True)
+def meeting_row(context, meeting):
+    """One meeting of a list (see _MeetingRows)."""
+    return mark_safe(_MeetingRows(context).row(meeting))
+
+
+@register.simple_tag(takes_context=True)
+def meeting_months(context, months):
+    """Meetings by month (meetings.selectors.by_month): each month's name as a heading, then
+    its meetings' rows (see _MeetingRows)."""
+    rows = _MeetingRows(context)
+
+    def month_html(month, meetings):
+        name = escape(rows.local(month, "YEAR_MONTH_FORMAT"))
+        items = "\n".join(rows.row(m) for m in meetings)
+        return (
+            f'<h3 class="h6 meeting-month">{name}</h3>\n<ul class="meeting-rows">\n{items}\n</ul>'
+        )
+
+    return mark_safe("\n".join(month_html(month, meetings) for month, meetings in months))
+
+
+@register.simple_tag(takes_context=True)
+def respond_form(context, meeting, own, next=""):
+    """A person's own response to `meeting` (its `pk`, `title`, `starts_at`), from `own` (its
+    `response` and `response_note`): two buttons and an optional note, posted back to `next`
+    (the meeting page, a list, their own page). On every meeting card of a person's pages, hence
+    Python; the words are those of meetings/_respond_form.html."""
+    url = reverse(
+        "meetings:meeting_respond", kwargs={"campus": context["campus"].slug, "pk": meeting.pk}
+    )
+    csrf = _csrf_input(context)
+    pk, note = meeting.pk, own.response_note
+    label = dict(Attendance.Response.choices)[own.response]
+    # Each gettext() outside an f-string: xgettext does not look inside them.
+    your_response, note_label = gettext("Your response:"), gettext("Note (optional)")
+    example, attending = gettext("e.g. exam that evening"), gettext("Attending")
+    not_attending = gettext("Not attending")
+    # The quotation marks are the translators' (« » in French).
+    said = " — " + gettext("“%(text)s”") % {"text": escape(note)} if note else ""
+    about = escape(f"{meeting.title}, {local_format(meeting.starts_at, 'MONTH_DAY_FORMAT')}")
+    hidden_next = f'<input type="hidden" name="next" value="{escape(next)}">' if next else ""
+    return mark_safe(  # every value escaped above
+        f'<form method="post" action="{escape(url)}" class="respond-form">\n'
+        f"  {csrf}\n"
+        f"  {hidden_next}\n"
+        f'  <p class="mb-1">{escape(your_response)} '
+        f'<strong class="response-{escape(own.response)}">{escape(label)}</strong>{said}</p>\n'
+        '  <div class="respond-row">\n'
+        '    <div class="respond-note">\n'
+        f'      <label class="form-label small mb-0" for="note-{pk}">'
+        f"{escape(note_label)}</label>\n"
+        '      <input class="form-control form-control-sm" type="text"'
+        f' id="note-{pk}" name="note" maxlength="200" value="{escape(note)}"'
+        f' placeholder="{escape(example)}">\n'
+        "    </div>\n"
+        '    <button type="submit" name="response" value="attending" class="btn btn-success">'
+        f'{escape(attending)}<span class="visually-hidden"> {about}</span></button>\n'
+        '    <button type="submit" name="response" value="not_attending"'
+        ' class="btn btn-outline-secondary">'
+        f'{escape(not_attending)}<span class="visually-hidden"> {about}</span>'
+        "</button>\n"
+        "  </div>\n"
+        "</form>"
+    )

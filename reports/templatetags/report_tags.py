@@ -6,12 +6,16 @@ keyed by the language): most members share the same few counts, and two hundred 
 otherwise look up a dozen translations each."""
 
 from functools import lru_cache
+from html import escape
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from meetings.models import Attendance
+from meetings.templatetags.meeting_tags import LocalFormat
 from members.models import Membership
 from reports.charts import month_abbreviation as _month_abbreviation
 
@@ -109,3 +113,57 @@ def _row_texts(language):
             ' <span class="badge text-bg-warning">{}</span>', _("Below expectation")
         ),
     }
+
+
+@register.simple_tag
+def past_meeting_rows(rows):
+    """The rows of a member's table of past meetings (reports.selectors.PastMeeting): when,
+    the meeting and its state, their response and their presence."""
+    texts = _past_texts(get_language())
+    local = LocalFormat()
+    cells = []
+    for row in rows:
+        when = escape(local(row.starts_at, "SHORT_DATE_FORMAT"))
+        if row.is_cancelled:
+            state, presence = texts["cancelled"], "—"
+        else:
+            state = texts["changed"] if row.sequence else ""
+            presence = texts["presences"][row.presence]
+        cells.append(
+            f"<tr><td>{when}</td>\n"
+            f'<td><a href="{escape(row.url)}">{escape(row.title)}</a> {state}</td>\n'
+            f"<td>{texts['responses'][row.response]}</td>\n"
+            f"<td>{presence}</td></tr>"
+        )
+    return mark_safe("\n".join(cells))  # every value escaped above
+
+
+@lru_cache(maxsize=16)
+def _past_texts(language):
+    """past_meeting_rows's words in the active `language` (the key), escaped."""
+    # Each gettext() outside an f-string: xgettext does not look inside them.
+    cancelled, changed = escape(_("Cancelled")), escape(_("Changed"))
+    return {
+        "responses": {value: escape(label) for value, label in Attendance.Response.choices},
+        "presences": {value: escape(label) for value, label in Attendance.Presence.choices},
+        "cancelled": f'<span class="badge text-bg-danger">{cancelled}</span>',
+        "changed": f'<span class="badge text-bg-warning">{changed}</span>',
+    }
+
+
+@register.simple_tag
+def attended_topic_items(topics):
+    """The `<li>` items of a member's topics attended (reports.selectors.AttendedTopic): each
+    topic, how many times and when last."""
+    local = LocalFormat()
+    times_last = _("%(n)s times, last %(date)s")
+    items = []
+    for attended in topics:
+        last = escape(local(attended.last, "DATE_FORMAT"))
+        if attended.times > 1:
+            last = times_last % {"n": attended.times, "date": last}
+        items.append(
+            f'<li><a href="{escape(attended.topic.url)}">{escape(attended.topic.title)}</a>'
+            f' <span class="small text-body-secondary">— {last}</span></li>'
+        )
+    return mark_safe("".join(items))  # every value escaped above; the words the translators'

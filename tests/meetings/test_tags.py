@@ -203,3 +203,117 @@ def test_self_check_ins_say_how_and_when_in_the_readers_zone():
         "coordinator to excused</li>",
     ]
     assert template.render({"rows": rows[3:]}) == ""
+
+
+def _upcoming(**overrides):
+    """A meeting to come as the lists hand it to the templates, with the person's answer."""
+    own = types.SimpleNamespace(response="attending", response_note="", presence="unrecorded")
+    own.get_presence_display = lambda: "Not recorded"
+    return _listed(
+        **{
+            "pk": 7,
+            "title": "Case <b> & “talk”",
+            "starts_at": dt.datetime(2026, 12, 8, 22, 0, tzinfo=UTC),
+            "ends_at": dt.datetime(2026, 12, 8, 23, 30, tzinfo=UTC),
+            "has_started": False,
+            "takes_responses": True,
+            "own_attendance": own,
+            **overrides,
+        }
+    )
+
+
+def _list_context(**overrides):
+    campus = _campus("America/Toronto")
+    campus.slug = "riverside"
+    return {"campus": campus, "is_coordinator": False, "csrf_token": "tok", **overrides}
+
+
+def test_respond_form_escapes_the_title_and_note_and_goes_back_where_asked():
+    from django.utils import timezone
+
+    own = types.SimpleNamespace(response="not_attending", response_note='Exam "<b>" & more')
+    with timezone.override("America/Toronto"):
+        html = _render(
+            '{% respond_form m own next="me" %}', m=_upcoming(), own=own, **_list_context()
+        )
+    assert html.startswith('<form method="post" action="/c/riverside/meetings/7/respond/"')
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="tok">' in html
+    assert '<input type="hidden" name="next" value="me">' in html
+    assert (
+        'Your response: <strong class="response-not_attending">Not attending</strong> — '
+        "“Exam &quot;&lt;b&gt;&quot; &amp; more”</p>"
+    ) in html
+    assert 'value="Exam &quot;&lt;b&gt;&quot; &amp; more"' in html
+    assert html.count("Case &lt;b&gt; &amp; “talk”, 8 Dec</span>") == 2
+    assert "<b>" not in html
+
+
+def test_respond_form_in_french_without_a_note_or_a_way_back():
+    from django.utils import timezone, translation
+
+    own = types.SimpleNamespace(response="no_response", response_note="")
+    with translation.override("fr"), timezone.override("America/Toronto"):
+        html = _render("{% respond_form m own %}", m=_upcoming(), own=own, **_list_context())
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert f'Votre réponse{nbsp}: <strong class="response-no_response">' in html
+    assert 'name="next"' not in html
+    assert "Je serai là<span" in html and "8 décembre</span>" in html
+
+
+def test_a_list_row_offers_a_peer_the_one_click_answers_while_it_is_to_come():
+    from django.utils import timezone
+
+    with timezone.override("America/Toronto"):
+        html = _render("{% meeting_row m %}", m=_upcoming(), **_list_context())
+    assert '<a href="/c/riverside/meetings/7/">Case &lt;b&gt; &amp; “talk”</a>' in html
+    assert '<span class="badge text-bg-light border">Scheduled</span>' in html
+    assert 'action="/c/riverside/meetings/7/respond/" class="respond-buttons"' in html
+    assert 'class="btn btn-sm btn-success" aria-pressed="true">Attending' in html
+    assert 'class="btn btn-sm btn-outline-secondary" aria-pressed="false">Not attending' in html
+    assert '<input type="hidden" name="next" value="list">' in html
+    # Coordinators answer from the meeting's page, not from the list.
+    assert "respond-buttons" not in _render(
+        "{% meeting_row m %}", m=_upcoming(), **_list_context(is_coordinator=True)
+    )
+
+
+def test_a_list_row_of_a_cancelled_meeting_says_why_and_what_they_had_said():
+    cancelled = _upcoming(
+        is_cancelled=True, takes_responses=False, cancelled_reason="Snow <storm>", sequence=3
+    )
+    html = _render("{% meeting_row m %}", m=cancelled, **_list_context())
+    assert html.startswith('<li class="meeting-row meeting-row-cancelled">')
+    assert '<span class="badge text-bg-danger">Cancelled</span>\n' in html  # never "Changed"
+    assert "Snow &lt;storm&gt;" in html
+    assert '<span class="small">You said: Attending</span>' in html
+    assert "<form" not in html
+
+
+def test_a_list_row_asks_the_coordinator_to_take_presence_while_it_is_due():
+    due = _upcoming(has_started=True, presence_due=True, is_on_now=True, own_attendance=None)
+    html = _render("{% meeting_row m %}", m=due, **_list_context(is_coordinator=True))
+    assert (
+        '<a class="btn btn-primary btn-sm meeting-row-first"'
+        ' href="/c/riverside/meetings/7/roster/">'
+        'Take presence<span class="visually-hidden"> — Case &lt;b&gt; &amp; “talk”</span></a>'
+    ) in html
+    assert '<span class="badge text-bg-success">On now</span>' in html
+    assert "Presence: 4 there · 3 away · 1 unrecorded" in html
+    assert "meeting-row-first" not in _render("{% meeting_row m %}", m=due, **_list_context())
+
+
+def test_meeting_months_head_each_month_in_the_readers_language():
+    from django.utils import timezone, translation
+
+    months = [
+        (dt.date(2026, 12, 1), [_upcoming()]),
+        (dt.date(2027, 1, 1), [_upcoming(pk=8, sequence=1, title="Next")]),
+    ]
+    with translation.override("fr"), timezone.override("America/Toronto"):
+        html = _render("{% meeting_months months %}", months=months, **_list_context())
+    assert html.count('<ul class="meeting-rows">') == 2
+    assert html.startswith('<h3 class="h6 meeting-month">décembre 2026</h3>')
+    assert '<h3 class="h6 meeting-month">janvier 2027</h3>' in html
+    assert '<span class="badge text-bg-warning">Modifiée</span>' in html
+    assert "Je serai là" in html and "mar. 8, 17" in html

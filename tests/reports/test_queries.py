@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 # Every campus page: the user, and the person's memberships with their campuses (the campus check
 # and the navigation); the session comes from the cache (copractice/sessions.py).
 DASHBOARD_QUERIES = 15
-MY_PAGE_QUERIES = 8
+# The peer's page: their attendance (with the meetings to come), their training, their open
+# offers and their overdue action items.
+MY_PAGE_QUERIES = 6
 OVERVIEW_QUERIES = 5
 # Each export adds one line to the access record.
 MEETING_CSV_QUERIES = 6

@@ -221,7 +221,7 @@ def test_training_suggestions(scene):
 def test_my_page(scene):
     w = scene.world
     page = reports.my_page(user=w.peer, campus=w.campus, now=NOW)
-    assert [a.meeting.title for a in page["upcoming"]] == ["G", "H"]
+    assert [m.title for m in page["upcoming"]] == ["G", "H"]
     assert [m.title for m in page["past"]] == ["F", "E", "D", "C", "B", "A", "Y"]
     assert _counts(page["last_6_months"]) == (5, 2, 0, 2, 1)
     assert _counts(page["last_12_months"]) == (6, 3, 0, 2, 1)
@@ -255,7 +255,7 @@ def test_my_page_shows_the_last_twelve_past_meetings_and_counts_them_all(world, 
     attend(meeting(world.campus, local(2026, 10, 6), "Next"), world.peer)
     attend(meeting(world.campus, local(2026, 9, 22), "Called off", cancelled=True), world.peer)
     page = reports.my_page(user=world.peer, campus=world.campus, now=NOW)
-    assert [a.meeting.title for a in page["upcoming"]] == ["Next"]
+    assert [m.title for m in page["upcoming"]] == ["Next"]
     assert [m.title for m in page["past"]] == [f"P{i}" for i in range(12)]
     assert page["past_count"] == 14
     assert page["last_12_months"].attended == 12
@@ -341,4 +341,65 @@ def test_attended_topics_lists_each_topic_once_latest_first():
     assert [(t.topic.title, t.times, t.last.day) for t in topics] == [
         ("Avoiding peer drift", 2, 30),
         ("Personal safety and anonymity", 1, 20),
+    ]
+
+
+def test_my_page_topics_in_the_readers_language_else_the_other(world, now):
+    from django.utils import translation
+
+    from tests.factories import FacilitationOfferFactory, TopicFactory
+
+    from .conftest import training
+
+    both = TopicFactory(title="Listening well", title_fr="Bien écouter")
+    english = TopicFactory(title="Only in English", title_fr="")
+    held = meeting(world.campus, local(2026, 8, 11), "Held")
+    attend(held, world.peer, Attendance.Presence.PRESENT)
+    training(held, topic=both)
+    training(held, topic=english, facilitator=world.peer)
+    FacilitationOfferFactory(campus=world.campus, user=world.peer, topic=both, note="Soon")
+    with translation.override("fr"):
+        page = reports.my_page(user=world.peer, campus=world.campus, now=NOW)
+    record = page["training"]
+    assert [(t.topic.title, t.topic.url) for t in record.attended_topics] == [
+        ("Bien écouter", f"/catalogue/{both.pk}/"),
+        ("Only in English", f"/catalogue/{english.pk}/"),
+    ]
+    assert [(i.topic.title, i.coming_up) for i in record.facilitated] == [
+        ("Only in English", False)
+    ]
+    assert [(o.topic.title, o.topic.url, o.note) for o in page["offers"]] == [
+        ("Bien écouter", f"/catalogue/{both.pk}/", "Soon")
+    ]
+
+
+def test_my_page_meetings_to_come_carry_their_answer_and_addresses(world, now):
+    nxt = meeting(world.campus, local(2026, 10, 6), "Next")
+    attend(nxt, world.peer)
+    page = reports.my_page(user=world.peer, campus=world.campus, now=NOW)
+    [upcoming] = page["upcoming"]
+    assert (upcoming.pk, upcoming.url, upcoming.response, upcoming.ends_at) == (
+        nxt.pk,
+        f"/c/{world.campus.slug}/meetings/{nxt.pk}/",
+        "no_response",
+        nxt.ends_at,
+    )
+
+
+def test_own_overdue_actions_are_the_persons_open_past_due_ones_on_this_campus(world, now):
+    from tests.factories import ActionItemFactory
+
+    held = meeting(world.campus, local(2026, 8, 11), "Held <b>")
+    elsewhere = meeting(world.other_campus, local(2026, 8, 11), "Elsewhere")
+    today = NOW.astimezone(world.campus.tz).date()
+    late = ActionItemFactory(meeting=held, owner=world.peer, due_on=today - dt.timedelta(days=2))
+    ActionItemFactory(meeting=held, owner=world.peer, due_on=today)  # due today: not yet
+    ActionItemFactory(
+        meeting=held, owner=world.peer, due_on=dt.date(2026, 8, 1), done=True, done_at=NOW
+    )
+    ActionItemFactory(meeting=held, owner=world.partner, due_on=dt.date(2026, 8, 1))
+    ActionItemFactory(meeting=elsewhere, owner=world.peer, due_on=dt.date(2026, 8, 1))
+    items = reports.own_overdue_actions(user=world.peer, campus=world.campus)
+    assert [(i.pk, i.meeting_id, i.meeting_title, i.owner, i.owner_id) for i in items] == [
+        (late.pk, held.pk, "Held <b>", world.peer, world.peer.pk)
     ]

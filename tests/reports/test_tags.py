@@ -1,8 +1,10 @@
 """The dashboards' template tags: the member table's cells."""
 
+import datetime as dt
 import types
 
 from django.template import engines
+from django.utils import timezone, translation
 
 from members.models import Membership
 from reports.selectors import AttendanceCounts
@@ -57,3 +59,60 @@ def test_member_attendance_row_escapes_the_name_and_flags_who_is_below():
     assert html.startswith('<tr><th scope="row">Ana &lt;script&gt;</th>')
     assert "none recorded" in html
     assert "Below expectation" not in html
+
+
+def _past(**overrides):
+    values = {
+        "title": "Case <b> & more",
+        "starts_at": dt.datetime(2026, 9, 9, 2, 0, tzinfo=dt.UTC),  # the 8th in Toronto
+        "url": "/c/riverside/meetings/5/",
+        "is_cancelled": False,
+        "sequence": 0,
+        "response": "attending",
+        "presence": "late",
+    }
+    return types.SimpleNamespace(**{**values, **overrides})
+
+
+def test_past_meeting_rows_say_when_on_the_campus_clock_and_escape_the_title():
+    rows = [_past(), _past(sequence=2, response="not_attending", presence="excused")]
+    with timezone.override("America/Toronto"):
+        html = _render("{% past_meeting_rows rows %}", rows=rows)
+    first = " ".join(html.split("</tr>")[0].split())  # the template's spaces aside
+    assert first == (
+        '<tr><td>Tue 8 Sep 2026</td> <td><a href="/c/riverside/meetings/5/">'
+        "Case &lt;b&gt; &amp; more</a> </td> <td>Attending</td> <td>Late</td>"
+    )
+    assert '&amp; more</a> <span class="badge text-bg-warning">Changed</span></td>' in html
+    assert "<td>Not attending</td>" in html and "<td>Excused</td>" in html
+
+
+def test_past_meeting_rows_of_a_cancelled_meeting_say_so_without_a_presence_in_french():
+    rows = [_past(is_cancelled=True, sequence=2, presence="absent")]
+    with translation.override("fr"), timezone.override("America/Toronto"):
+        html = _render("{% past_meeting_rows rows %}", rows=rows)
+    assert "<td>mardi 8 septembre 2026</td>" in html
+    assert '<span class="badge text-bg-danger">Annulée</span></td>' in html
+    assert "Modifiée" not in html
+    assert "<td>Je serai là</td>" in html and "<td>—</td>" in html
+
+
+def test_attended_topic_items_say_how_often_and_when_last():
+    topic = types.SimpleNamespace(title="Peer <drift>", url="/catalogue/3/")
+    topics = [
+        types.SimpleNamespace(topic=topic, times=3, last=dt.datetime(2026, 9, 9, 2, tzinfo=dt.UTC)),
+        types.SimpleNamespace(
+            topic=topic, times=1, last=dt.datetime(2026, 6, 9, 22, tzinfo=dt.UTC)
+        ),
+    ]
+    with timezone.override("America/Toronto"):
+        html = _render("{% attended_topic_items topics %}", topics=topics)
+        with translation.override("fr"):
+            french = _render("{% attended_topic_items topics %}", topics=topics)
+    assert html == (
+        '<li><a href="/catalogue/3/">Peer &lt;drift&gt;</a> <span class="small'
+        ' text-body-secondary">— 3 times, last 8 Sep 2026</span></li>'
+        '<li><a href="/catalogue/3/">Peer &lt;drift&gt;</a> <span class="small'
+        ' text-body-secondary">— 9 Jun 2026</span></li>'
+    )
+    assert "— 3 fois, la dernière le 8 septembre 2026</span>" in french
