@@ -56,11 +56,28 @@ def _sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def shown_title():
-    """The title the reader sees, as an expression: in their language, else in the other one."""
+def shown_title(prefix: str = ""):
+    """The title the reader sees, as an expression: in their language, else in the other one
+    (as `topic.title` falls back). `prefix`: the path to a related topic, e.g. "topic__"."""
     first = reader_language()
     order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
-    return Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
+    return Coalesce(
+        *(NullIf(f"{prefix}title_{lang}", models.Value("")) for lang in order),
+        output_field=models.CharField(),
+    )
+
+
+def topic_choices(*, empty_label) -> list[tuple]:
+    """What pickers offer (`active_topics`) as a select's choices: (id, the title the reader
+    sees), read as plain values rather than whole topics."""
+    # The columns are named (title_en, title_fr): no need of modeltranslation's manager.
+    topics = (
+        Topic._base_manager.filter(is_archived=False)
+        .annotate(shown=shown_title())
+        .order_by(Lower("shown"), "pk")
+        .values_list("pk", "shown")
+    )
+    return [("", empty_label), *topics]
 
 
 def by_shown_title(topics: QuerySet[Topic]) -> list[Topic]:
