@@ -14,7 +14,7 @@ from django.views.generic import FormView
 
 from members.access import CoordinatorRequiredMixin
 from members.forms import add_service_error, error_text
-from training.selectors import open_offers, topic_choices
+from training.selectors import open_offer_rows, topic_choices
 
 from . import agenda, selectors
 from .agenda_forms import AgendaItemForm, AgendaMoveForm, AgendaOfferForm, AgendaOrderForm
@@ -80,8 +80,8 @@ class AgendaView(AgendaMixin, FormView):
             self.items_context(
                 edit_item=kwargs.get("edit_item"), edit_form=kwargs.get("edit_form")
             ),
-            offers=list(open_offers(campus=self.campus)),
-            suggestions=selectors.open_suggestions(campus=self.campus),
+            offers=open_offer_rows(campus=self.campus),
+            suggestions=selectors.open_suggestion_rows(campus=self.campus),
             from_last_time=selectors.open_actions_before(meeting=meeting),
         )
         return context

@@ -36,7 +36,9 @@ HISTORY_QUERIES = 6
 AGENDA_QUERIES = 12  # topics and people for the form read once each, as plain values
 AGENDA_ITEM_EDIT_QUERIES = 13  # the agenda's and the item (both forms share the choices)
 SUGGESTIONS_QUERIES = 7
-MINUTES_QUERIES = 17  # with the read written to the access record and who read the notes
+# With the read written to the access record and who read the notes; the minutes come with
+# the meeting, the meeting's action items with those open from earlier meetings.
+MINUTES_QUERIES = 15
 FEED_QUERIES = 3
 
 
