@@ -6,11 +6,12 @@ and everything a person typed escaped, rather than a template loop with its tran
 from html import escape
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime, template_localtime
 from django.utils.translation import gettext
 
 from meetings.models import DiscussionSuggestion
@@ -303,5 +304,41 @@ def action_done_forms(context, rows):
             f'<input type="hidden" name="done" value="{0 if row.done else 1}">\n'
             "</form>"
             for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def minutes_history_items(changes, campus):
+    """The minutes' change history (meetings.selectors.minutes_history): when, in the campus's
+    time zone, who and which sections."""
+    unknown = gettext("someone no longer known")
+    items = []
+    for change in changes:
+        when = localtime(change.when, campus.tz)
+        who = escape(change.who) if change.who else unknown
+        sections = escape(", ".join(str(section) for section in change.sections))
+        items.append(
+            f'<li><time datetime="{escape(date_filter(when, "c"))}">'
+            f"{escape(date_filter(when, 'DATETIME_FORMAT'))} {escape(date_filter(when, 'T'))}"
+            f"</time> — {who}: {sections}</li>"
+        )
+    return mark_safe("\n".join(items))  # every value escaped above
+
+
+def _role(role) -> str:
+    return f" ({escape(role)})" if role else ""
+
+
+@register.simple_tag
+def case_notes_read_items(reads):
+    """Who read the case-collaboration notes (members.selectors.case_notes_reads: the times
+    already in words): up to a hundred lines on every reading of the minutes."""
+    unknown = gettext("someone no longer known")
+    return mark_safe(  # every value escaped
+        "\n".join(
+            f'<li><time datetime="{escape(read["at"])}">{escape(read["when"])}</time> — '
+            f"{escape(read['actor']) if read['actor'] else unknown}{_role(read['role'])}</li>"
+            for read in reads
         )
     )

@@ -297,6 +297,21 @@ def test_agenda_facilitators_are_named_once_in_the_agenda_s_order(world, meeting
     assert selectors.agenda_facilitators(meeting=meeting) == ["bo@example.edu", "Ann"]
 
 
+def test_minutes_history_names_people_and_keeps_their_saves_apart(world, meeting, now):
+    minutes.save_minutes(meeting=meeting, version=0, by=world.coordinator, going_well="A")
+    now.shift(dt.timedelta(minutes=1))
+    minutes.save_minutes(
+        meeting=meeting, version=1, by=world.partner, going_well="A", proving_difficult="B"
+    )
+    now.shift(dt.timedelta(minutes=1))
+    minutes.add_action_item(meeting=meeting, text="Call", by=world.partner)
+    history = selectors.minutes_history(meeting=meeting)
+    assert [(c.who, [str(s) for s in c.sections]) for c in history] == [
+        (str(world.partner), ["Action items", "What is proving difficult"]),
+        (str(world.coordinator), ["What is going well"]),
+    ]
+
+
 def test_tags_print_nothing_for_empty_lists(world):
     page = _page(world, world.peer)
     for tag in ("from_last_time_items", "action_done_forms"):
@@ -306,3 +321,36 @@ def test_tags_print_nothing_for_empty_lists(world):
     assert _render("{% offer_items rows '/o/' %}", rows=[]) == ""
     campus = types.SimpleNamespace(slug="riverside")
     assert _render("{% suggestion_items rows campus m %}", rows=[], campus=campus, m=None) == ""
+
+
+def test_minutes_history_items_in_the_campus_zone_escaped(world):
+    changes = [
+        selectors.MinutesChange(
+            dt.datetime(2026, 9, 8, 22, 5, tzinfo=dt.UTC), TYPED, ["What is going well", "B"]
+        ),
+        selectors.MinutesChange(dt.datetime(2026, 9, 8, 21, 0, tzinfo=dt.UTC), None, ["C"]),
+    ]
+    html = _render(
+        "{% minutes_history_items changes campus %}", changes=changes, campus=world.campus
+    )
+    assert html == (
+        '<li><time datetime="2026-09-08T18:05:00-04:00">8 Sep 2026, 18:05 EDT</time> — '
+        f"{ESCAPED}: What is going well, B</li>\n"
+        '<li><time datetime="2026-09-08T17:00:00-04:00">8 Sep 2026, 17:00 EDT</time> — '
+        "someone no longer known: C</li>"
+    )
+
+
+def test_case_notes_read_items_escape_names_and_say_who_is_no_longer_known(db):
+    reads = [
+        {"at": "2026-09-08T18:05:00-04:00", "when": "8 Sep", "actor": TYPED, "role": "coordinator"},
+        {"at": "2026-09-08T18:00:00-04:00", "when": "8 Sep", "actor": None, "role": ""},
+    ]
+    with translation.override("fr"):
+        html = _render("{% case_notes_read_items reads %}", reads=reads)
+    assert html == (
+        f'<li><time datetime="2026-09-08T18:05:00-04:00">8 Sep</time> — {ESCAPED} (coordinator)'
+        "</li>\n"
+        '<li><time datetime="2026-09-08T18:00:00-04:00">8 Sep</time> — '
+        "une personne qui n'est plus connue</li>"
+    )

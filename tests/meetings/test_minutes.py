@@ -164,8 +164,8 @@ def test_history_says_who_when_and_which_section_never_the_notes_text(
     response = client.get(_url("minutes", held))
     history = [(c.who, c.sections) for c in response.context["history"]]
     assert [(who, [str(s) for s in sections]) for who, sections in history] == [
-        (world.partner, ["What is proving difficult"]),
-        (world.coordinator, ["What is going well", "Case-collaboration notes"]),
+        (str(world.partner), ["What is proving difficult"]),
+        (str(world.coordinator), ["What is going well", "Case-collaboration notes"]),
     ]
     html = response.content.decode()
     start = html.index('id="history-heading"')
