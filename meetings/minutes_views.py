@@ -115,14 +115,14 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
 
     def get_meeting(self):
         """The meeting with its minutes and who saved them last, in one query (never the
-        case-collaboration notes: they are read only for those entitled to them)."""
+        case-collaboration notes: they are read only for those entitled to them). The campus is
+        the one already read for the request."""
         if not hasattr(self, "_meeting"):
             self._meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus).select_related(
-                    "campus", "minutes__updated_by"
-                ),
+                selectors.meetings_for(campus=self.campus).select_related("minutes__updated_by"),
                 pk=self.kwargs["pk"],
             )
+            self._meeting.campus = self.campus
             self._minutes_record = getattr(self._meeting, "minutes", None)
         return self._meeting
 

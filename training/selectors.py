@@ -56,13 +56,13 @@ def _sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def shown_title(prefix: str = ""):
+def shown_title():
     """The title the reader sees, as an expression: in their language, else in the other one
-    (as `topic.title` falls back). `prefix`: the path to a related topic, e.g. "topic__"."""
+    (as `topic.title` falls back)."""
     first = reader_language()
     order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
     return Coalesce(
-        *(NullIf(f"{prefix}title_{lang}", models.Value("")) for lang in order),
+        *(NullIf(f"title_{lang}", models.Value("")) for lang in order),
         output_field=models.CharField(),
     )
 
@@ -141,12 +141,17 @@ class OfferRow:
 
 def open_offer_rows(*, campus) -> list[OfferRow]:
     """`open_offers`, in the same order, as plain values. One query."""
-    rows = (
-        open_offers(campus=campus)
-        .annotate(topic_shown=shown_title("topic__"))
-        .values_list("pk", "user__name", "user__email", "topic_shown", "note")
+    first = reader_language()
+    order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
+    titles = [f"topic__title_{lang}" for lang in order]
+    rows = open_offers(campus=campus).values_list(
+        "pk", "user__name", "user__email", "note", *titles
     )
-    return [OfferRow(pk, name or email, title, note) for pk, name, email, title, note in rows]
+    return [
+        # The topic's title in the reader's language, else in the other one (as `topic.title`).
+        OfferRow(pk, name or email, next((t for t in titles if t), ""), note)
+        for pk, name, email, note, *titles in rows
+    ]
 
 
 def offers_by(*, user, topic: Topic) -> QuerySet[FacilitationOffer]:

@@ -36,6 +36,35 @@ def _date(value) -> str:
     return escape(date_format(template_localtime(value), "DATE_FORMAT"))
 
 
+class _Dates(dict):
+    """`_date` of each value, worked out once per list (rows often share their dates)."""
+
+    def __missing__(self, value):
+        self[value] = shown = _date(value)
+        return shown
+
+
+# Numbers that stand for a row's own in an address reversed once per list.
+_STAND_INS = ("2147483001", "2147483002")
+
+
+def _addresses(name, campus, *parts):
+    """The address `name` of each row, reversed once per list: a function of the row's
+    numbers, given for the address's `parts` (e.g. "pk", "item") in that order."""
+    stand_ins = dict(zip(parts, _STAND_INS, strict=False))
+    segments = escape(reverse(name, kwargs={"campus": campus.slug, **stand_ins})).split("/")
+    # The last segment that is the stand-in (a campus's slug, before them, might be a number).
+    places = [len(segments) - 1 - segments[::-1].index(s) for s in stand_ins.values()]
+
+    def address(*numbers):
+        shown = segments.copy()
+        for place, number in zip(places, numbers, strict=True):
+            shown[place] = str(int(number))
+        return "/".join(shown)
+
+    return address
+
+
 def _agenda_words() -> dict[str, str]:
     # Translations are the translators' own markup (as the template tags print them).
     return {
@@ -175,20 +204,19 @@ def offer_items(context, offers, action):
 def suggestion_items(context, suggestions, campus, meeting):
     """The open discussion suggestions (meetings.selectors.SuggestionRow): kind, author (or
     "anonymous"), date and text, each with its button that marks it used in `meeting`."""
-    csrf = _csrf_input(context)
+    csrf, dates = _csrf_input(context), _Dates()
+    use = _addresses("meetings:suggestion_use", campus, "pk")
     kinds = {value: escape(str(label)) for value, label in DiscussionSuggestion.Kind.choices}
     anonymous = gettext("anonymous")
     button = gettext("Mark used in this meeting")
     items = []
     for s in suggestions:
-        action = escape(
-            reverse("meetings:suggestion_use", kwargs={"campus": campus.slug, "pk": s.pk})
-        )
+        action = use(s.pk)
         who = anonymous if s.is_anonymous else escape(s.author)
         items.append(
             '<li class="border rounded p-2 mb-2">\n'
             '<span class="small text-body-secondary">'
-            f"{kinds.get(s.kind) or escape(s.kind)} · {who} · {_date(s.submitted_on)}</span>\n"
+            f"{kinds.get(s.kind) or escape(s.kind)} · {who} · {dates[s.submitted_on]}</span>\n"
             f'<p class="mb-1">{linebreaksbr(s.text, autoescape=True)}</p>\n'
             f'<form method="post" action="{action}">{csrf}\n'
             f'<input type="hidden" name="meeting" value="{meeting.pk}">\n'
@@ -199,13 +227,9 @@ def suggestion_items(context, suggestions, campus, meeting):
     return mark_safe("\n".join(items))  # every value escaped above
 
 
-def _done_action(context, row) -> str:
-    return escape(
-        reverse(
-            "meetings:action_item_done",
-            kwargs={"campus": context["campus"].slug, "pk": row.meeting_id, "item": row.pk},
-        )
-    )
+def _done_addresses(context):
+    """Where an action item is marked done: a function of its meeting's and its own number."""
+    return _addresses("meetings:action_item_done", context["campus"], "pk", "item")
 
 
 @register.simple_tag(takes_context=True)
@@ -213,7 +237,7 @@ def from_last_time_items(context, rows):
     """Action items still open from earlier meetings (meetings.selectors.ActionRow): owner,
     due date and meeting; a button to mark one done for its owner and coordinators, which
     comes back to this page."""
-    csrf = _csrf_input(context)
+    csrf, dates, done_at = _csrf_input(context), _Dates(), _done_addresses(context)
     user_id = context["user"].pk
     may_mark_any = context.get("is_coordinator")
     back = escape(context["request"].path)
@@ -225,14 +249,14 @@ def from_last_time_items(context, rows):
         text = escape(row.text)
         facts = escape(row.owner) or no_owner
         if row.due_on:
-            facts += f" · {due} {_date(row.due_on)}"
-        meeting = {"title": escape(row.meeting_title), "date": _date(row.meeting_starts_at)}
+            facts += f" · {due} {dates[row.due_on]}"
+        meeting = {"title": escape(row.meeting_title), "date": dates[row.meeting_starts_at]}
         facts += f" · {from_phrase % meeting}"
         form = ""
         if may_mark_any or row.owner_id == user_id:
+            action = done_at(row.meeting_id, row.pk)
             form = (
-                f'\n<form method="post" action="{_done_action(context, row)}" class="d-inline">'
-                f"{csrf}\n"
+                f'\n<form method="post" action="{action}" class="d-inline">{csrf}\n'
                 '<input type="hidden" name="done" value="1">'
                 f'<input type="hidden" name="next" value="{back}">\n'
                 f'<button type="submit" class="btn btn-sm btn-outline-success">{mark_done}'
@@ -253,7 +277,7 @@ def action_item_rows(context, rows, toggles):
     """The table rows of a meeting's action items (meetings.selectors.ActionRow). `toggles`:
     each Done button submits its own form, kept outside the minutes form (`action_done_forms`);
     otherwise the owner of an open item gets a button to mark it done."""
-    csrf = _csrf_input(context)
+    csrf, dates, done_at = _csrf_input(context), _Dates(), _done_addresses(context)
     user_id = context["user"].pk
     done_word, not_done, not_yet = gettext("Done"), gettext("Not done"), gettext("Not yet")
     to_change = gettext("press to change")
@@ -272,7 +296,7 @@ def action_item_rows(context, rows, toggles):
             )
         elif row.owner_id == user_id and not row.done:
             done = (
-                f'<form method="post" action="{_done_action(context, row)}">{csrf}\n'
+                f'<form method="post" action="{done_at(row.meeting_id, row.pk)}">{csrf}\n'
                 '<input type="hidden" name="done" value="1">\n'
                 f'<button type="submit" class="btn btn-sm btn-outline-success">{mark_done}'
                 f'<span class="visually-hidden">: {quoted % {"text": text}}</span></button>\n'
@@ -285,7 +309,7 @@ def action_item_rows(context, rows, toggles):
             "<tr>\n"
             f"<td>{text}</td>\n"
             f"<td>{escape(row.owner) or '—'}</td>\n"
-            f"<td>{_date(row.due_on) or '—'}</td>\n"
+            f"<td>{dates[row.due_on] or '—'}</td>\n"
             f"<td>\n{done}\n</td>\n"
             "</tr>"
         )
@@ -296,11 +320,11 @@ def action_item_rows(context, rows, toggles):
 def action_done_forms(context, rows):
     """The hidden forms the minutes page's Done buttons submit (one per action item: a form
     cannot sit inside the minutes form)."""
-    csrf = _csrf_input(context)
+    csrf, done_at = _csrf_input(context), _done_addresses(context)
     return mark_safe(  # only numbers and an address escaped
         "\n".join(
-            f'<form method="post" id="action-done-{row.pk}" action="{_done_action(context, row)}"'
-            f" hidden>{csrf}\n"
+            f'<form method="post" id="action-done-{row.pk}"'
+            f' action="{done_at(row.meeting_id, row.pk)}" hidden>{csrf}\n'
             f'<input type="hidden" name="done" value="{0 if row.done else 1}">\n'
             "</form>"
             for row in rows

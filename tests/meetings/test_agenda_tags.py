@@ -354,3 +354,13 @@ def test_case_notes_read_items_escape_names_and_say_who_is_no_longer_known(db):
         '<li><time datetime="2026-09-08T18:00:00-04:00">8 Sep</time> — '
         "une personne qui n'est plus connue</li>"
     )
+
+
+def test_row_addresses_are_reversed_once_and_keep_the_campus_slug():
+    from meetings.templatetags.agenda_tags import _addresses
+
+    campus = types.SimpleNamespace(slug="2147483001")  # a slug that is the row's stand-in
+    done = _addresses("meetings:action_item_done", campus, "pk", "item")
+    assert done(7, 12) == "/c/2147483001/meetings/7/minutes/actions/12/done/"
+    use = _addresses("meetings:suggestion_use", campus, "pk")
+    assert use(3) == "/c/2147483001/meetings/suggestions/3/use/"
