@@ -9,12 +9,13 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime, template_localtime
 from django.utils.translation import gettext
 
-from meetings.models import DiscussionSuggestion
+from meetings.models import AgendaItem, DiscussionSuggestion
 
 register = template.Library()
 
@@ -29,18 +30,18 @@ def _csrf_input(context) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
 
 
-def _date(value) -> str:
-    """`value|date:"DATE_FORMAT"` (a time in the current time zone, as the filter shows it)."""
-    if not value:
-        return ""
-    return escape(date_format(template_localtime(value), "DATE_FORMAT"))
-
-
 class _Dates(dict):
-    """`_date` of each value, worked out once per list (rows often share their dates)."""
+    """`value|date:"DATE_FORMAT"` (a time in the current time zone, as the filter shows it) of
+    each value, worked out once per list (rows often share their dates), with
+    the language's format looked up once."""
+
+    def __init__(self):
+        super().__init__()
+        self.format = get_format("DATE_FORMAT")
 
     def __missing__(self, value):
-        self[value] = shown = _date(value)
+        shown = escape(dateformat.format(template_localtime(value), self.format)) if value else ""
+        self[value] = shown
         return shown
 
 
@@ -65,9 +66,10 @@ def _addresses(name, campus, *parts):
     return address
 
 
-def _agenda_words() -> dict[str, str]:
+def _agenda_words() -> dict:
     # Translations are the translators' own markup (as the template tags print them).
     return {
+        "kinds": {kind: escape(str(label)) for kind, label in AgendaItem.Kind.choices},
         "min": gettext("%(n)s min"),
         "topic": gettext("Topic:"),
         "by": gettext("Facilitated by %(person)s"),
@@ -91,7 +93,7 @@ def _agenda_item(item, position, count, agenda_url, csrf, words, *, draggable) -
     url = f"{agenda_url}{pk}"
     text = [
         f'<span class="badge agenda-kind agenda-kind-{escape(item.kind)}">'
-        f"{escape(str(item.get_kind_display()))}</span>",
+        f"{words['kinds'].get(item.kind) or escape(str(item.get_kind_display()))}</span>",
         f"<strong>{title}</strong>"
         + (
             f' <span class="agenda-duration">{words["min"] % {"n": item.duration_minutes}}</span>'
@@ -350,19 +352,26 @@ def minutes_history_items(changes, campus):
     return mark_safe("\n".join(items))  # every value escaped above
 
 
-def _role(role) -> str:
-    return f" ({escape(role)})" if role else ""
+class _Escaped(dict):
+    """Each text escaped once per list (a list of reads repeats its people, times and roles)."""
+
+    def __missing__(self, text):
+        self[text] = escaped = escape(text)
+        return escaped
 
 
 @register.simple_tag
 def case_notes_read_items(reads):
     """Who read the case-collaboration notes (members.selectors.case_notes_reads: the times
     already in words): up to a hundred lines on every reading of the minutes."""
-    unknown = gettext("someone no longer known")
+    unknown, escaped = gettext("someone no longer known"), _Escaped()
+    roles = _Escaped({"": ""})
+    for role in {read["role"] for read in reads} - {""}:
+        roles[role] = f" ({escape(role)})"
     return mark_safe(  # every value escaped
         "\n".join(
-            f'<li><time datetime="{escape(read["at"])}">{escape(read["when"])}</time> — '
-            f"{escape(read['actor']) if read['actor'] else unknown}{_role(read['role'])}</li>"
+            f'<li><time datetime="{escaped[read["at"]]}">{escaped[read["when"]]}</time> — '
+            f"{escaped[read['actor']] if read['actor'] else unknown}{roles[read['role']]}</li>"
             for read in reads
         )
     )
