@@ -351,10 +351,6 @@ def _open_before(meeting: Meeting) -> Q:
     )
 
 
-def action_items(*, meeting: Meeting) -> list[ActionItem]:
-    return list(meeting.action_items.select_related("owner"))
-
-
 def open_actions_before(*, meeting: Meeting) -> list[ActionRow]:
     """Action items still open from the campus's earlier meetings ("from last time"), oldest
     meeting first. One query."""
