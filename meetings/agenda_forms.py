@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from members.validators import validate_single_line
 from training.models import FacilitationOffer, Topic
-from training.selectors import active_topics, open_offers
+from training.selectors import open_offers
 
-from .forms import PlainSelect
+from .forms import PlainSelect, ReadChoices
 from .models import AgendaItem
 
 
@@ -44,10 +44,14 @@ class AgendaItemForm(forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, people, **kwargs):
-        """`people`: the facilitator's choices (forms.people_choices)."""
+    def __init__(self, *args, people, topics, **kwargs):
+        """`people`: the facilitator's choices (forms.people_choices); `topics`: the topic's
+        (training.selectors.topic_choices). Read once per request by the view, as plain values;
+        what is sent is checked against the querysets."""
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = active_topics()
+        # What is sent is checked against the topics that are not archived.
+        self.fields["topic"].queryset = Topic.objects.filter(is_archived=False)
+        self.fields["topic"].choices = ReadChoices(topics)
         # Any user: the service says clearly when someone is not of this campus.
         from django.contrib.auth import get_user_model
 

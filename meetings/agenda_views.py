@@ -14,7 +14,7 @@ from django.views.generic import FormView
 
 from members.access import CoordinatorRequiredMixin
 from members.forms import add_service_error, error_text
-from training.selectors import open_offers
+from training.selectors import open_offer_rows, topic_choices
 
 from . import agenda, selectors
 from .agenda_forms import AgendaItemForm, AgendaMoveForm, AgendaOfferForm, AgendaOrderForm
@@ -26,10 +26,24 @@ ITEMS_PARTIAL = "meetings/_agenda_items.html"
 
 
 class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
+    def get_meeting(self):
+        """The campus's meeting; the campus is the one already read for the request."""
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus), pk=self.kwargs["pk"]
+            )
+            self._meeting.campus = self.campus
+        return self._meeting
+
     @cached_property
     def facilitator_choices(self):
         """Read once per request (the page may show two forms)."""
         return people_choices(campus=self.campus, empty_label="—")
+
+    @cached_property
+    def topic_choices(self):
+        """Read once per request, as plain values (a topic's form field reads whole topics)."""
+        return topic_choices(empty_label=AgendaItemForm.base_fields["topic"].empty_label)
 
     def items_context(self, *, edit_item=None, edit_form=None, agenda_error=None):
         meeting = self.get_meeting()
@@ -62,7 +76,11 @@ class AgendaView(AgendaMixin, FormView):
     form_class = AgendaItemForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "people": self.facilitator_choices}
+        return {
+            **super().get_form_kwargs(),
+            "people": self.facilitator_choices,
+            "topics": self.topic_choices,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,8 +89,8 @@ class AgendaView(AgendaMixin, FormView):
             self.items_context(
                 edit_item=kwargs.get("edit_item"), edit_form=kwargs.get("edit_form")
             ),
-            offers=list(open_offers(campus=self.campus)),
-            suggestions=selectors.open_suggestions(campus=self.campus),
+            offers=open_offer_rows(campus=self.campus),
+            suggestions=selectors.open_suggestion_rows(campus=self.campus),
             from_last_time=selectors.open_actions_before(meeting=meeting),
         )
         return context
@@ -122,7 +140,13 @@ class AgendaItemEditView(AgendaView):
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
         }
-        form = AgendaItemForm(data, initial=initial, people=self.facilitator_choices, prefix="edit")
+        form = AgendaItemForm(
+            data,
+            initial=initial,
+            people=self.facilitator_choices,
+            topics=self.topic_choices,
+            prefix="edit",
+        )
         if not item.title:  # the kind's usual title, shown in the reader's language
             form.fields["title"].widget.attrs["placeholder"] = item.shown_title
         return form

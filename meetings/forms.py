@@ -7,6 +7,7 @@ from html import escape
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -62,11 +63,26 @@ class PlainSelect(forms.Select):
         )
 
 
-def people_choices(*, campus, empty_label) -> list[tuple]:
+class ReadChoices(BaseChoiceIterator):
+    """Choices already read, as (value, label) pairs, given to a field as they are: Django
+    goes through a plain list pair by pair each time a field or its widget is given it (twice
+    per form, and again when the form copies its fields), a campus's people included."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+
+def people_choices(*, campus, empty_label) -> ReadChoices:
     """The campus's active people as a select's choices: (id, name or e-mail), read as plain
     values rather than whole users."""
     people = selectors.active_people(campus=campus).values_list("pk", "name", "email")
-    return [("", empty_label)] + [(pk, name or email) for pk, name, email in people]
+    return ReadChoices([("", empty_label)] + [(pk, name or email) for pk, name, email in people])
 
 
 AGENDA_CHOICES = [

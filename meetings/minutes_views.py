@@ -39,8 +39,9 @@ class MinutesFormsMixin:
     """The minutes page's parts as forms, for the page and for its draft-keeping."""
 
     def _minutes(self):
+        meeting = self.get_meeting()  # the minutes page's reads the minutes with it
         if not hasattr(self, "_minutes_record"):
-            self._minutes_record = selectors.minutes_for(meeting=self.get_meeting())
+            self._minutes_record = selectors.minutes_for(meeting=meeting)
         return self._minutes_record
 
     def can_read_case_notes(self):
@@ -112,6 +113,19 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
 
     template_name = "meetings/minutes_detail.html"
 
+    def get_meeting(self):
+        """The meeting with its minutes and who saved them last, in one query (never the
+        case-collaboration notes: they are read only for those entitled to them). The campus is
+        the one already read for the request."""
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus).select_related("minutes__updated_by"),
+                pk=self.kwargs["pk"],
+            )
+            self._meeting.campus = self.campus
+            self._minutes_record = getattr(self._meeting, "minutes", None)
+        return self._meeting
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
@@ -120,7 +134,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         can_read_notes = self.can_read_case_notes()
         if can_read_notes:
             case_notes = selectors.case_notes_for(meeting=meeting)
-        items = selectors.agenda_items(meeting=meeting)
+        action_items, from_last_time = selectors.actions_of_and_before(meeting=meeting)
         context.update(
             minutes=minutes,
             minutes_sections=[
@@ -129,9 +143,9 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
             ],
             can_read_case_notes=can_read_notes,
             case_notes=case_notes,
-            action_items=selectors.action_items(meeting=meeting),
-            from_last_time=selectors.open_actions_before(meeting=meeting),
-            facilitators=list(dict.fromkeys(str(i.facilitator) for i in items if i.facilitator_id)),
+            action_items=action_items,
+            from_last_time=from_last_time,
+            facilitators=selectors.agenda_facilitators(meeting=meeting),
         )
         if self.is_coordinator:
             context.setdefault("minutes_form", self._minutes_form())

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -307,22 +307,62 @@ def can_read_case_notes(*, user, meeting: Meeting, membership: Membership | None
     ).exists()
 
 
-def action_items(*, meeting: Meeting) -> list[ActionItem]:
-    return list(meeting.action_items.select_related("owner"))
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action item as the agenda and minutes pages list it: its owner's name ("" for none)
+    and the meeting it comes from."""
+
+    pk: int
+    text: str
+    owner: str
+    owner_id: int | None
+    due_on: dt.date | None
+    done: bool
+    meeting_id: int
+    meeting_title: str
+    meeting_starts_at: dt.datetime
 
 
-def open_actions_before(*, meeting: Meeting) -> list[ActionItem]:
+def _action_rows(items: QuerySet[ActionItem]) -> list[ActionRow]:
+    """Plain values, not models: a page lists these beside much else."""
+    rows = items.order_by("meeting__starts_at", "done", "due_on", "pk").values_list(
+        "pk",
+        "text",
+        "owner__name",
+        "owner__email",
+        "owner_id",
+        "due_on",
+        "done",
+        "meeting_id",
+        "meeting__title",
+        "meeting__starts_at",
+    )
+    return [
+        ActionRow(pk, text, (name or email or ""), owner, due, done, meeting, title, starts)
+        for pk, text, name, email, owner, due, done, meeting, title, starts in rows
+    ]
+
+
+def _open_before(meeting: Meeting) -> Q:
+    return Q(
+        meeting__campus_id=meeting.campus_id,
+        meeting__starts_at__lt=meeting.starts_at,
+        done=False,
+    )
+
+
+def open_actions_before(*, meeting: Meeting) -> list[ActionRow]:
     """Action items still open from the campus's earlier meetings ("from last time"), oldest
     meeting first. One query."""
-    return list(
-        ActionItem.objects.filter(
-            meeting__campus_id=meeting.campus_id,
-            meeting__starts_at__lt=meeting.starts_at,
-            done=False,
-        )
-        .select_related("owner", "meeting")
-        .order_by("meeting__starts_at", "due_on", "pk")
-    )
+    return _action_rows(ActionItem.objects.filter(_open_before(meeting)))
+
+
+def actions_of_and_before(*, meeting: Meeting) -> tuple[list[ActionRow], list[ActionRow]]:
+    """The meeting's own action items (open ones first, by due date) and those still open from
+    the campus's earlier meetings (`open_actions_before`): one query for both."""
+    rows = _action_rows(ActionItem.objects.filter(Q(meeting_id=meeting.pk) | _open_before(meeting)))
+    own = [row for row in rows if row.meeting_id == meeting.pk]
+    return own, [row for row in rows if row.meeting_id != meeting.pk]
 
 
 def overdue_actions(*, campus: Campus, owner: User | None = None) -> list[ActionItem]:
@@ -342,6 +382,33 @@ def open_suggestions(*, campus: Campus) -> list[DiscussionSuggestion]:
         .select_related("author")
         .order_by("-submitted_on", "-pk")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRow:
+    """An open suggestion as the agenda page lists it (`author` is "" when anonymous)."""
+
+    pk: int
+    kind: str
+    text: str
+    is_anonymous: bool
+    author: str
+    submitted_on: dt.date
+
+
+def open_suggestion_rows(*, campus: Campus) -> list[SuggestionRow]:
+    """`open_suggestions`, in the same order, as plain values. One query."""
+    rows = (
+        DiscussionSuggestion.objects.filter(campus=campus, status=DiscussionSuggestion.Status.OPEN)
+        .order_by("-submitted_on", "-pk")
+        .values_list(
+            "pk", "kind", "text", "is_anonymous", "author__name", "author__email", "submitted_on"
+        )
+    )
+    return [
+        SuggestionRow(pk, kind, text, anonymous, name or email or "", submitted)
+        for pk, kind, text, anonymous, name, email, submitted in rows
+    ]
 
 
 # The suggestions page shows a coordinator this many, open ones first.
@@ -397,6 +464,16 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda_items.select_related("topic", "facilitator").order_by("position"))
 
 
+def agenda_facilitators(*, meeting: Meeting) -> list[str]:
+    """The names of the agenda's facilitators, in the agenda's order, each once. One query."""
+    rows = (
+        meeting.agenda_items.filter(facilitator__isnull=False)
+        .order_by("position")
+        .values_list("facilitator__name", "facilitator__email")
+    )
+    return list(dict.fromkeys(name or email for name, email in rows))
+
+
 def agenda_plan(*, meeting: Meeting, items: list[AgendaItem]) -> dict:
     """The agenda's running total against the meeting's length, in minutes."""
     planned = sum(item.duration_minutes or 0 for item in items)
@@ -428,49 +505,60 @@ HISTORY_MERGE_WINDOW = dt.timedelta(minutes=15)
 @dataclass
 class MinutesChange:
     when: dt.datetime
-    who: User | None
+    who: str | None  # their name (or e-mail address); None once they are gone
     sections: list[str]
+    who_id: int | None = None
+
+
+# The history's tables, read through their plain managers: `Model.history` builds a manager
+# class on every access.
+_MINUTES_HISTORY = Minutes.history.model.objects
+_CASE_NOTES_HISTORY = CaseCollaborationNotes.history.model.objects
+_ACTION_HISTORY = ActionItem.history.model.objects
 
 
 def minutes_history(*, meeting: Meeting, limit: int = 100) -> list[MinutesChange]:
     """Who changed the meeting's record, when, and which sections, newest first: the minutes'
     four sections, the case-collaboration notes (never their text: their history keeps none)
-    and the action items. Three queries whatever the length of the history."""
+    and the action items. Three queries whatever the length of the history, of plain values."""
+    who = ("history_user_id", "history_user__name", "history_user__email")
     events = []
     records = list(
-        Minutes.history.filter(meeting_id=meeting.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")[:limit]
+        _MINUTES_HISTORY.filter(meeting_id=meeting.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", *who, *MINUTES_SECTIONS)[:limit]
     )
-    for older, newer in zip([None, *records], records, strict=False):
+    empty = (None, None, None, None, *("" for _ in MINUTES_SECTIONS))
+    for older, newer in zip([empty, *records], records, strict=False):
         changed = [
             label
-            for name, label in MINUTES_SECTIONS.items()
-            if getattr(newer, name) != (getattr(older, name) if older else "")
+            for index, label in enumerate(MINUTES_SECTIONS.values(), start=4)
+            if newer[index] != older[index]
         ]
         if changed:
-            events.append((newer.history_date, newer.history_user, changed))
+            events.append((*newer[:4], changed))
     for record in (
-        CaseCollaborationNotes.history.filter(meeting_id=meeting.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")[:limit]
+        _CASE_NOTES_HISTORY.filter(meeting_id=meeting.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", *who)[:limit]
     ):
-        events.append((record.history_date, record.history_user, [_("Case-collaboration notes")]))
-    for record in (
-        ActionItem.history.filter(meeting_id=meeting.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")[:limit]
+        events.append((*record, [_("Case-collaboration notes")]))
+    for *record, kind in (
+        _ACTION_HISTORY.filter(meeting_id=meeting.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", *who, "history_type")[:limit]
     ):
-        label = _("Action items") if record.history_type != "-" else _("Action items (removed)")
-        events.append((record.history_date, record.history_user, [label]))
+        label = _("Action items") if kind != "-" else _("Action items (removed)")
+        events.append((*record, [label]))
     events.sort(key=lambda event: event[0], reverse=True)
     changes: list[MinutesChange] = []
-    for when, who, sections in events:
+    for when, user_id, name, email, sections in events:
         last = changes[-1] if changes else None
-        if last and last.who == who and last.when - when <= HISTORY_MERGE_WINDOW:
+        if last and last.who_id == user_id and last.when - when <= HISTORY_MERGE_WINDOW:
             last.sections.extend(s for s in sections if s not in last.sections)
             continue
-        changes.append(MinutesChange(when, who, list(sections)))
+        shown = (name or email) if user_id is not None else None
+        changes.append(MinutesChange(when, shown, list(sections), user_id))
     return changes
 
 

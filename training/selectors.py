@@ -57,10 +57,27 @@ def _sort_key(text: str) -> str:
 
 
 def shown_title():
-    """The title the reader sees, as an expression: in their language, else in the other one."""
+    """The title the reader sees, as an expression: in their language, else in the other one
+    (as `topic.title` falls back)."""
     first = reader_language()
     order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
-    return Coalesce(*(NullIf(f"title_{lang}", models.Value("")) for lang in order))
+    return Coalesce(
+        *(NullIf(f"title_{lang}", models.Value("")) for lang in order),
+        output_field=models.CharField(),
+    )
+
+
+def topic_choices(*, empty_label) -> list[tuple]:
+    """What pickers offer (`active_topics`) as a select's choices: (id, the title the reader
+    sees), read as plain values rather than whole topics."""
+    # The columns are named (title_en, title_fr): no need of modeltranslation's manager.
+    topics = (
+        Topic._base_manager.filter(is_archived=False)
+        .annotate(shown=shown_title())
+        .order_by(Lower("shown"), "pk")
+        .values_list("pk", "shown")
+    )
+    return [("", empty_label), *topics]
 
 
 def by_shown_title(topics: QuerySet[Topic]) -> list[Topic]:
@@ -109,6 +126,32 @@ def open_offers(*, campus, topic: Topic | None = None) -> QuerySet[FacilitationO
     if topic is not None:
         offers = offers.filter(topic=topic)
     return offers.select_related("topic", "user").order_by("topic__title", "created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRow:
+    """An open offer as the agenda page lists it: who offered, the topic's title in the
+    reader's language, their note."""
+
+    pk: int
+    person: str
+    topic_title: str
+    note: str
+
+
+def open_offer_rows(*, campus) -> list[OfferRow]:
+    """`open_offers`, in the same order, as plain values. One query."""
+    first = reader_language()
+    order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
+    titles = [f"topic__title_{lang}" for lang in order]
+    rows = open_offers(campus=campus).values_list(
+        "pk", "user__name", "user__email", "note", *titles
+    )
+    return [
+        # The topic's title in the reader's language, else in the other one (as `topic.title`).
+        OfferRow(pk, name or email, next((t for t in titles if t), ""), note)
+        for pk, name, email, note, *titles in rows
+    ]
 
 
 def offers_by(*, user, topic: Topic) -> QuerySet[FacilitationOffer]:
