@@ -7,9 +7,9 @@ and `is-invalid` when the field has errors, after any class the widget already h
 adds `aria-invalid` and the `aria-describedby` that names `<auto_id>_helptext` and
 `<auto_id>_error`, the ids the template gives the help text and the errors.
 
-Django's widget templates that draw one <input> or <textarea> are written here in Python, with
-the same output: through the template engine, an input's attributes cost most of a field's time
-(README, "Performance"). A project or app that overrides one of those templates gets it used.
+Django's widget templates that draw one <input>, <textarea> or <select> are written here in
+Python, with the same output: through the template engine, an input's attributes cost most of a
+field's time (README, "Performance"). A template that the project or an app overrides is used.
 """
 
 from pathlib import Path
