@@ -75,13 +75,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, for FORM_RENDERER (which renders through TEMPLATES).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_htmx",
     "bootstrap",
     "simple_history",
@@ -339,8 +339,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- front end -----------------------------------------------------------------------------
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Form fields in Bootstrap 5's markup, drawn by one project template (copractice/forms.py).
+FORM_RENDERER = "copractice.forms.FormRenderer"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
