@@ -635,7 +635,11 @@ class AccessRecord(models.Model):
                 condition=Q(kind__in=AccessKind.values), name="access_record_kind_valid"
             ),
         ]
-        indexes = [models.Index(fields=["campus", "-at"]), models.Index(fields=["meeting_id"])]
+        indexes = [
+            models.Index(fields=["campus", "-at"]),
+            # A meeting's reads of its case notes, latest first (the minutes page lists them).
+            models.Index(fields=["meeting_id", "-at"]),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '—'}: {self.get_kind_display()}"
