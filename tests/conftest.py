@@ -111,9 +111,10 @@ def _fresh_cache():
 
 # Each test's factory sequences (person10482@…, Campus 10483, …) start where its name says, not
 # where the tests run before it in the same process left them: the same in one process or
-# several. Five digits for any test (none makes 10,000 of anything), so that e-mails and names
-# sort as their numbers do: person99 after person100 would depend on the order the tests ran in.
-FIRST_SEQUENCE, SEQUENCE_STARTS = 10_000, 80_000
+# several. Always five digits, so that e-mails and names sort as their numbers do (person99
+# after person100 would depend on the order the tests ran in); below 30,000, so that positions
+# (small integers, at most 32,767) leave room for the 2,700 items of any test.
+FIRST_SEQUENCE, SEQUENCE_STARTS = 10_000, 20_000
 FACTORIES = [
     value
     for value in vars(factories).values()
