@@ -90,8 +90,16 @@ $(ICALJS): tests/icaljs/package.json tests/icaljs/package-lock.json
 		npm ci --prefix tests/icaljs --silent --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the tests that read calendars with ical.js will be skipped"; fi
 
+# The whole suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database
+# and Redis database (tests/conftest.py). --dist load hands each worker tests in the order
+# pytest-django gives them, as Django does: the tests on the migrated data first, then those that
+# empty the database after them (transactional); per file (loadfile) a worker would run one
+# file's emptying tests before another file's. `make test PYTEST_ARGS="tests/meetings -x"` runs
+# what it names in one process; add TEST_WORKERS=3 to spread that over three as well.
+TEST_WORKERS ?= $(if $(PYTEST_ARGS),0,3)
+
 test: lint migrations-check $(ICALJS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Load benchmark (bench/run.py): seeds PostgreSQL once per size, serves the app with gunicorn,
 # drives the busiest pages with wrk. BENCH_SIZES=campus runs one size; BENCH_DURATION=10 shortens.

@@ -1,16 +1,19 @@
 import os
 import socket
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 # Playwright runs an event loop in the test thread; the ORM must still be usable around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import factory
 import pytest
 from django.conf import settings
 
 from members.models import Membership
 
+from . import factories
 from .factories import CampusFactory, MembershipFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -29,6 +32,53 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"Skipped under CI=true (a skip is a failure in CI): {reason}"
+
+
+# --- parallel runs (pytest-xdist, `make test`) ------------------------------------------------
+# pytest-django gives each worker a test database of its own (test_<name>_gw0, _gw1, …). Redis
+# is shared state too: the cache is emptied between tests (_fresh_cache), sessions and cached
+# figures live there, and the celery_live tests run real workers on it as their broker. So
+# worker N uses Redis database <the URL's database> + N: REDIS_URL=redis://…/1 with three
+# workers uses databases 1, 2 and 3. Set in the worker's environment before it reads the
+# settings, so the processes a test starts (a Celery worker, a command) inherit it as well.
+REDIS_DATABASES = 16  # Redis's default number of databases
+WORKER_REDIS_VARIABLES = ("REDIS_URL", "CELERY_BROKER_URL")
+
+
+def worker_redis_url(url: str, worker: int) -> str:
+    """`url` with its database moved on by `worker` (redis://host:6379/1, worker 2: …/3)."""
+    parsed = urlparse(url)
+    if "db=" in parsed.query:
+        raise pytest.UsageError(f"Give the Redis database in the path of {url}, not as ?db=")
+    path = parsed.path.strip("/")
+    if path and not path.isdigit():
+        raise pytest.UsageError(f"{url} does not end in a Redis database number")
+    database = int(path or 0) + worker
+    if database >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"Test worker {worker} would need Redis database {database} ({url} plus {worker}); "
+            f"Redis has {REDIS_DATABASES}: use a lower database in the URL or fewer workers (-n)"
+        )
+    return parsed._replace(path=f"/{database}").geturl()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """In the main process, as each worker starts: give it its own Redis database. The worker
+    process exists but has not read the settings yet (the same way execnet sets a gateway's
+    `env:`)."""
+    worker = int(node.workerinput["workerid"].removeprefix("gw"))
+    # Only the variables that are set (here or in .env, which the settings copied into the
+    # environment): Celery reads CELERY_BROKER_URL from the environment before its own settings.
+    env = {
+        name: worker_redis_url(url, worker)
+        for name in WORKER_REDIS_VARIABLES
+        if (url := os.environ.get(name, "")).startswith(("redis://", "rediss://"))
+    }
+    if env:
+        channel = node.gateway.remote_exec("import os\nos.environ.update(channel.receive())")
+        channel.send(env)
+        channel.waitclose(timeout=30)
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -57,6 +107,26 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+# Each test's factory sequences (person10482@…, Campus 10483, …) start where its name says, not
+# where the tests run before it in the same process left them: the same in one process or
+# several. Always five digits, so that e-mails and names sort as their numbers do (person99
+# after person100 would depend on the order the tests ran in); below 30,000, so that positions
+# (small integers, at most 32,767) leave room for the 2,700 items of any test.
+FIRST_SEQUENCE, SEQUENCE_STARTS = 10_000, 20_000
+FACTORIES = [
+    value
+    for value in vars(factories).values()
+    if isinstance(value, type) and issubclass(value, factory.django.DjangoModelFactory)
+]
+
+
+@pytest.fixture(autouse=True)
+def _sequences_of_this_test(request):
+    start = FIRST_SEQUENCE + zlib.crc32(request.node.nodeid.encode()) % SEQUENCE_STARTS
+    for model_factory in FACTORIES:
+        model_factory.reset_sequence(start, force=True)
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,24 @@ pytestmark = [pytest.mark.celery_live, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _logging_as_configured():
+    """An in-process worker (start_worker) sets up logging for itself, once per process: the
+    root logger's handlers and level. The tests that run after these in the same process get
+    the app's configuration (settings.LOGGING) back."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
+    yield
+    for logger, level, handlers, propagate, disabled in saved:
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+        logger.propagate, logger.disabled = propagate, disabled
+
+
 def _wait_for(predicate, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
