@@ -8,7 +8,6 @@ from html import escape
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
@@ -16,18 +15,11 @@ from django.utils.timezone import localtime, template_localtime
 from django.utils.translation import gettext
 
 from meetings.models import AgendaItem, DiscussionSuggestion
+from meetings.rows import addresses, csrf_input
 
 register = template.Library()
 
 HX = 'hx-target="#agenda-items" hx-swap="outerHTML"'
-
-
-def _csrf_input(context) -> str:
-    """What `{% csrf_token %}` prints."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
 
 
 class _Dates(dict):
@@ -43,27 +35,6 @@ class _Dates(dict):
         shown = escape(dateformat.format(template_localtime(value), self.format)) if value else ""
         self[value] = shown
         return shown
-
-
-# Numbers that stand for a row's own in an address reversed once per list.
-_STAND_INS = ("2147483001", "2147483002")
-
-
-def _addresses(name, campus, *parts):
-    """The address `name` of each row, reversed once per list: a function of the row's
-    numbers, given for the address's `parts` (e.g. "pk", "item") in that order."""
-    stand_ins = dict(zip(parts, _STAND_INS, strict=False))
-    segments = escape(reverse(name, kwargs={"campus": campus.slug, **stand_ins})).split("/")
-    # The last segment that is the stand-in (a campus's slug, before them, might be a number).
-    places = [len(segments) - 1 - segments[::-1].index(s) for s in stand_ins.values()]
-
-    def address(*numbers):
-        shown = segments.copy()
-        for place, number in zip(places, numbers, strict=True):
-            shown[place] = str(int(number))
-        return "/".join(shown)
-
-    return address
 
 
 def _agenda_words() -> dict:
@@ -152,7 +123,7 @@ def agenda_item_rows(context, items, agenda_url):
     """Every item of the agenda as coordinators see it (`<li>`, draggable): its facts and its
     buttons (edit, up, down, a position, remove), their forms posting to the item's addresses
     under `agenda_url`."""
-    csrf, words, count = _csrf_input(context), _agenda_words(), len(items)
+    csrf, words, count = csrf_input(context), _agenda_words(), len(items)
     agenda_url = escape(agenda_url)
     return mark_safe(  # every value escaped in _agenda_item
         "\n".join(
@@ -171,7 +142,7 @@ def agenda_item_row(context, item, position, count, agenda_url):
             position,
             count,
             escape(agenda_url),
-            _csrf_input(context),
+            csrf_input(context),
             _agenda_words(),
             draggable=False,
         )
@@ -182,7 +153,7 @@ def agenda_item_row(context, item, position, count, agenda_url):
 def offer_items(context, offers, action):
     """The open offers to facilitate (training.selectors.OfferRow), each with its button that
     puts it on this agenda (posting to `action`)."""
-    csrf, action = _csrf_input(context), escape(action)
+    csrf, action = csrf_input(context), escape(action)
     offers_phrase = gettext("offers “%(title)s”")
     button = gettext("Put on this agenda")
     items = []
@@ -206,8 +177,8 @@ def offer_items(context, offers, action):
 def suggestion_items(context, suggestions, campus, meeting):
     """The open discussion suggestions (meetings.selectors.SuggestionRow): kind, author (or
     "anonymous"), date and text, each with its button that marks it used in `meeting`."""
-    csrf, dates = _csrf_input(context), _Dates()
-    use = _addresses("meetings:suggestion_use", campus, "pk")
+    csrf, dates = csrf_input(context), _Dates()
+    use = addresses("meetings:suggestion_use", campus, "pk")
     kinds = {value: escape(str(label)) for value, label in DiscussionSuggestion.Kind.choices}
     anonymous = gettext("anonymous")
     button = gettext("Mark used in this meeting")
@@ -229,9 +200,9 @@ def suggestion_items(context, suggestions, campus, meeting):
     return mark_safe("\n".join(items))  # every value escaped above
 
 
-def _done_addresses(context):
+def _doneaddresses(context):
     """Where an action item is marked done: a function of its meeting's and its own number."""
-    return _addresses("meetings:action_item_done", context["campus"], "pk", "item")
+    return addresses("meetings:action_item_done", context["campus"], "pk", "item")
 
 
 @register.simple_tag(takes_context=True)
@@ -239,7 +210,7 @@ def from_last_time_items(context, rows):
     """Action items still open from earlier meetings (meetings.selectors.ActionRow): owner,
     due date and meeting; a button to mark one done for its owner and coordinators, which
     comes back to this page."""
-    csrf, dates, done_at = _csrf_input(context), _Dates(), _done_addresses(context)
+    csrf, dates, done_at = csrf_input(context), _Dates(), _doneaddresses(context)
     user_id = context["user"].pk
     may_mark_any = context.get("is_coordinator")
     back = escape(context["request"].path)
@@ -279,7 +250,7 @@ def action_item_rows(context, rows, toggles):
     """The table rows of a meeting's action items (meetings.selectors.ActionRow). `toggles`:
     each Done button submits its own form, kept outside the minutes form (`action_done_forms`);
     otherwise the owner of an open item gets a button to mark it done."""
-    csrf, dates, done_at = _csrf_input(context), _Dates(), _done_addresses(context)
+    csrf, dates, done_at = csrf_input(context), _Dates(), _doneaddresses(context)
     user_id = context["user"].pk
     done_word, not_done, not_yet = gettext("Done"), gettext("Not done"), gettext("Not yet")
     to_change = gettext("press to change")
@@ -322,7 +293,7 @@ def action_item_rows(context, rows, toggles):
 def action_done_forms(context, rows):
     """The hidden forms the minutes page's Done buttons submit (one per action item: a form
     cannot sit inside the minutes form)."""
-    csrf, done_at = _csrf_input(context), _done_addresses(context)
+    csrf, done_at = csrf_input(context), _doneaddresses(context)
     return mark_safe(  # only numbers and an address escaped
         "\n".join(
             f'<form method="post" id="action-done-{row.pk}"'

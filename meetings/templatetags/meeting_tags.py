@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, pgettext
 
 from meetings.models import Attendance
+from meetings.rows import addresses, csrf_input
 
 register = template.Library()
 
@@ -242,36 +243,30 @@ def meeting_status(meeting):
     return mark_safe(_row_status(meeting, _list_words(get_language())))
 
 
-def _csrf_input(context) -> str:
-    """What `{% csrf_token %}` prints."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
-
-
 class _MeetingRows:
     """The rows of a list of meetings (the meetings list, the month calendar on phones): each
     meeting's time, title, status and facts, "Take presence" for coordinators while it is due,
     the person's one-click answers while it is to come. A campus's meetings on every row of
     every list, hence Python: the words translated once per language, the addresses reversed
-    once per list (a meeting's are the list's and its number, meetings/urls.py), every value
-    escaped here."""
+    once per list, every value escaped here."""
 
     def __init__(self, context):
         self.campus = context["campus"]
         self.is_coordinator = bool(context.get("is_coordinator"))
         self.words = _list_words(get_language())
-        self.url = escape(reverse("meetings:meeting_list", kwargs={"campus": self.campus.slug}))
-        self.csrf = _csrf_input(context)
+        self.page = addresses("meetings:meeting_detail", self.campus, "pk")
+        self.roster = addresses("meetings:roster", self.campus, "pk")
+        self.respond = addresses("meetings:meeting_respond", self.campus, "pk")
+        self.csrf = csrf_input(context)
         self.local = LocalFormat()
 
     def row(self, m) -> str:
-        words, url, pk, title = self.words, self.url, m.pk, escape(m.title)
+        words, title = self.words, escape(m.title)
         first = ""
         if self.is_coordinator and m.presence_due:
             first = (
-                f'\n  <a class="btn btn-primary btn-sm meeting-row-first" href="{url}{pk}/roster/">'
+                '\n  <a class="btn btn-primary btn-sm meeting-row-first"'
+                f' href="{self.roster(m.pk)}">'
                 f'{words["take_presence"]}<span class="visually-hidden"> — {title}</span></a>'
             )
         actions = ""
@@ -287,7 +282,7 @@ class _MeetingRows:
             f'<li class="meeting-row{" meeting-row-cancelled" if m.is_cancelled else ""}">{first}\n'
             f'  <div class="meeting-row-when">{meeting_short_when(m, self.campus)}</div>\n'
             '  <div class="meeting-row-main">\n'
-            f'    <a href="{url}{pk}/">{title}</a>\n'
+            f'    <a href="{self.page(m.pk)}">{title}</a>\n'
             f"    {_row_status(m, words)}\n"
             '    <div class="meeting-row-facts small">\n'
             f"      {_row_facts(m, self.is_coordinator, words)}\n"
@@ -302,7 +297,7 @@ class _MeetingRows:
         attending = own.response == Attendance.Response.ATTENDING
         not_attending = own.response == Attendance.Response.NOT_ATTENDING
         return (
-            f'<form method="post" action="{self.url}{m.pk}/respond/" class="respond-buttons">\n'
+            f'<form method="post" action="{self.respond(m.pk)}" class="respond-buttons">\n'
             f"  {self.csrf}\n"
             '  <input type="hidden" name="next" value="list">\n'
             '  <button type="submit" name="response" value="attending" class="btn btn-sm'
@@ -348,7 +343,7 @@ def respond_form(context, meeting, own, next=""):
     url = reverse(
         "meetings:meeting_respond", kwargs={"campus": context["campus"].slug, "pk": meeting.pk}
     )
-    csrf = _csrf_input(context)
+    csrf = csrf_input(context)
     pk, note = meeting.pk, own.response_note
     label = dict(Attendance.Response.choices)[own.response]
     # Each gettext() outside an f-string: xgettext does not look inside them.

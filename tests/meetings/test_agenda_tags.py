@@ -357,10 +357,26 @@ def test_case_notes_read_items_escape_names_and_say_who_is_no_longer_known(db):
 
 
 def test_row_addresses_are_reversed_once_and_keep_the_campus_slug():
-    from meetings.templatetags.agenda_tags import _addresses
+    from meetings.rows import addresses as _addresses
 
     campus = types.SimpleNamespace(slug="2147483001")  # a slug that is the row's stand-in
     done = _addresses("meetings:action_item_done", campus, "pk", "item")
     assert done(7, 12) == "/c/2147483001/meetings/7/minutes/actions/12/done/"
     use = _addresses("meetings:suggestion_use", campus, "pk")
     assert use(3) == "/c/2147483001/meetings/suggestions/3/use/"
+
+
+@pytest.mark.parametrize(
+    "name", ["meetings:meeting_detail", "meetings:roster", "meetings:meeting_respond"]
+)
+def test_a_meeting_rows_addresses_are_those_django_reverses(name):
+    """The meetings list's rows link to the meeting, its roster and its response form by
+    addresses reversed once per list: the same as reversing each row's."""
+    from django.urls import reverse
+
+    from meetings.rows import addresses
+
+    campus = types.SimpleNamespace(slug="north-campus")
+    assert addresses(name, campus, "pk")(58) == reverse(
+        name, kwargs={"campus": "north-campus", "pk": 58}
+    )
