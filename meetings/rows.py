@@ -20,9 +20,11 @@ _STAND_INS = ("2147483001", "2147483002")
 
 def addresses(name, campus, *parts):
     """The address `name` of each row, reversed once per list and escaped: a function of the
-    row's numbers, given for the address's `parts` (e.g. "pk", "item") in that order."""
+    row's numbers, given for the address's `parts` (e.g. "pk", "item") in that order. `campus`:
+    the campus the address names, or None for an address that names none."""
     stand_ins = dict(zip(parts, _STAND_INS, strict=False))
-    segments = escape(reverse(name, kwargs={"campus": campus.slug, **stand_ins})).split("/")
+    kwargs = stand_ins if campus is None else {"campus": campus.slug, **stand_ins}
+    segments = escape(reverse(name, kwargs=kwargs)).split("/")
     # The last segment that is the stand-in (a campus's slug, before them, might be a number).
     places = [len(segments) - 1 - segments[::-1].index(s) for s in stand_ins.values()]
 

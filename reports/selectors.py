@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from meetings.models import ActionItem, AgendaItem, Attendance, Meeting
+from meetings.rows import addresses
 from meetings.selectors import Responder, open_suggestions, responses
 from members.models import Campus, Membership
 from members.selectors import VISIBLE_STATUSES, access_records
@@ -662,18 +662,17 @@ class TopicLink:
 
 class _TopicLinks:
     """TopicLinks from (id, English title, French title) of rows read with their topic: the
-    catalogue's address reversed once (a topic's is the catalogue's and its number,
-    training/urls.py), the reader's language looked up once."""
+    topic's address reversed once, the reader's language looked up once."""
 
     def __init__(self):
-        self.catalogue = reverse("training:topic_list")
+        self.address = addresses("training:topic_detail", None, "pk")
         first = reader_language()
         self.languages = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
 
     def __call__(self, pk: int, title_en: str, title_fr: str) -> TopicLink:
         titles = {"en": title_en, "fr": title_fr}
         title = next((titles[lang] for lang in self.languages if titles[lang]), "")
-        return TopicLink(pk, title, f"{self.catalogue}{pk}/")
+        return TopicLink(pk, title, self.address(pk))
 
 
 @dataclass
@@ -827,8 +826,7 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
             "presence",
         )
     )
-    # A meeting's address is the list's followed by its number (meetings/urls.py).
-    meetings_url = reverse("meetings:meeting_list", kwargs={"campus": campus.slug})
+    meeting_url = addresses("meetings:meeting_detail", campus, "pk")
     six, twelve = now - relativedelta(months=6), now - relativedelta(months=12)
     last_6, last_12 = AttendanceCounts(), AttendanceCounts()
     upcoming, past, past_count, was_there = [], [], 0, set()
@@ -846,7 +844,7 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
                         ends_at=ends_at,
                         location=location,
                         sequence=sequence,
-                        url=f"{meetings_url}{meeting_id}/",
+                        url=meeting_url(meeting_id),
                         response=response,
                         response_note=response_note,
                     )
@@ -858,7 +856,7 @@ def my_page(*, user, campus: Campus, now: dt.datetime | None = None) -> dict:
                 PastMeeting(
                     title=title,
                     starts_at=starts_at,
-                    url=f"{meetings_url}{meeting_id}/",
+                    url=meeting_url(meeting_id),
                     is_cancelled=cancelled,
                     sequence=sequence,
                     response=response,
