@@ -53,7 +53,7 @@ def test_agenda_built_by_editing_in_place_and_reordering_by_keyboard(login, worl
     meeting = _schedule(world, days=5, title="October meeting")
     page = login(world.coordinator)
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}agenda/")
-    assert page.get_by_text("Planned: 0 of 120 minutes.").is_visible()
+    expect(page.get_by_text("Planned: 0 of 120 minutes.")).to_be_visible()
     assert_accessible(page)
 
     # Fill in the training slot: one edit in place (Edit, choose, Save: one form sent).
@@ -124,11 +124,11 @@ def test_agenda_item_edit_without_javascript(browser, world, live_server):
     page.get_by_role("link", name="Edit “Training”").click()
     assert "/edit/" in page.url
     form = page.locator("form.agenda-item-form").first
-    assert form.get_by_label("Topic").is_visible()  # every field, with its hint
-    assert form.get_by_text("Training items only").first.is_visible()
+    expect(form.get_by_label("Topic")).to_be_visible()  # every field, with its hint
+    expect(form.get_by_text("Training items only").first).to_be_visible()
     form.get_by_label("Title").fill("Listening skills")
     form.get_by_role("button", name="Save the item").click()
-    assert page.get_by_text("Saved “Listening skills”.").is_visible()
+    expect(page.get_by_text("Saved “Listening skills”.")).to_be_visible()
     assert _titles(meeting)[1] == "Listening skills"
     context.close()
 
@@ -180,8 +180,10 @@ def test_minutes_typed_action_added_notes_saved_nothing_lost(login, world, live_
     assert page.url.endswith("/minutes/")
 
     # The change history says who changed which section.
-    assert page.get_by_role("heading", name="Change history").is_visible()
-    assert page.locator(".minutes-history").get_by_text("What is proving difficult").is_visible()
+    expect(page.get_by_role("heading", name="Change history")).to_be_visible()
+    expect(
+        page.locator(".minutes-history").get_by_text("What is proving difficult")
+    ).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
@@ -208,20 +210,20 @@ def _carry_and_mark_done(login, world, live_server, october):
     page = login(world.coordinator)
     page.goto(f"{live_server.url}{october.get_absolute_url()}agenda/")
     section = page.get_by_role("region", name="From last time: open action items")
-    assert section.get_by_text("Book the November room", exact=True).is_visible()
+    expect(section.get_by_text("Book the November room", exact=True)).to_be_visible()
     page.goto(f"{live_server.url}/c/{world.campus.slug}/dashboard/")
     attention = page.get_by_role("region", name="Needs your attention")
-    assert attention.get_by_text(re.compile("^1 action item overdue")).is_visible()
+    expect(attention.get_by_text(re.compile("^1 action item overdue"))).to_be_visible()
     assert_accessible(page)
     page.context.clear_cookies()
 
     login(world.peer)
     page.goto(f"{live_server.url}/c/{world.campus.slug}/me/")
-    assert page.get_by_role("heading", name="1 overdue action item").is_visible()
+    expect(page.get_by_role("heading", name="1 overdue action item")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}{october.get_absolute_url()}minutes/")
     section = page.get_by_role("region", name="From last time: open action items")
-    assert section.get_by_text("Book the November room", exact=True).is_visible()
+    expect(section.get_by_text("Book the November room", exact=True)).to_be_visible()
     assert_accessible(page)
     section.get_by_role("button", name="Mark done").click()
     expect(page.get_by_text("Marked “Book the November room” as done.")).to_be_visible()
@@ -241,15 +243,15 @@ def test_agenda_and_minutes_print_cleanly(login, world, live_server, tmp_path):
     for part in ("agenda", "minutes"):
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}{part}/")
         page.emulate_media(media="print")
-        assert not page.get_by_role("navigation", name="Main").is_visible()
+        expect(page.get_by_role("navigation", name="Main")).not_to_be_visible()
         assert [b for b in page.get_by_role("button").all() if b.is_visible()] == []
         facts = page.locator(".meeting-facts")
-        assert facts.get_by_text("Riverside").is_visible()
-        assert facts.get_by_text("(America/Toronto)").is_visible()
-        assert page.get_by_text(f"Facilitators: {world.peer.name}").is_visible()
+        expect(facts.get_by_text("Riverside")).to_be_visible()
+        expect(facts.get_by_text("(America/Toronto)")).to_be_visible()
+        expect(page.get_by_text(f"Facilitators: {world.peer.name}")).to_be_visible()
         if part == "minutes":
-            assert page.get_by_role("paragraph").filter(has_text="Good").is_visible()
-            assert not page.locator("#minutes-form").is_visible()
+            expect(page.get_by_role("paragraph").filter(has_text="Good")).to_be_visible()
+            expect(page.locator("#minutes-form")).not_to_be_visible()
         page.pdf(path=str(tmp_path / f"{part}.pdf"))
         assert (tmp_path / f"{part}.pdf").stat().st_size > 1000
         page.emulate_media(media="screen")

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CatalogueEditorFactory
 from training.models import FacilitationOffer, Topic
@@ -18,7 +19,7 @@ def editor(db):
 def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     page = login(editor)
     page.goto(f"{live_server.url}/catalogue/")
-    assert page.get_by_role("heading", name="Training catalogue").is_visible()
+    expect(page.get_by_role("heading", name="Training catalogue")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a topic").click()
@@ -32,8 +33,8 @@ def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     assert_accessible(page)
     page.get_by_role("button", name="Add topic").click()
     # A malformed URL: a clear message, nothing saved.
-    assert page.get_by_text("Enter a valid URL.").is_visible()
-    assert page.get_by_text("Nothing was saved.").is_visible()
+    expect(page.get_by_text("Enter a valid URL.")).to_be_visible()
+    expect(page.get_by_text("Nothing was saved.")).to_be_visible()
     assert not Topic.objects.filter(title="Active listening").exists()
     assert_accessible(page)
     page.get_by_role("group", name="New reference").first.get_by_label("URL").fill(
@@ -41,25 +42,27 @@ def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     )
     page.get_by_role("button", name="Add topic").click()
 
-    assert page.get_by_text("Added “Active listening” to the catalogue.").is_visible()
-    assert page.get_by_role("heading", name="Active listening", level=1).is_visible()
-    assert page.get_by_role("link", name="https://peersupportcanada.ca/").is_visible()
-    assert page.get_by_text("Revisit every 24 months.").is_visible()
+    expect(page.get_by_text("Added “Active listening” to the catalogue.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Active listening", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="https://peersupportcanada.ca/")).to_be_visible()
+    expect(page.get_by_text("Revisit every 24 months.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Edit", exact=True).click()
     page.get_by_label("Title in English").fill("Active listening in peer support")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Saved “Active listening in peer support”.").is_visible()
+    expect(page.get_by_text("Saved “Active listening in peer support”.")).to_be_visible()
     history = page.get_by_role("region", name="History")
-    assert history.get_by_text(
-        "English title: “Active listening” → “Active listening in peer support”"
-    ).is_visible()
-    assert history.get_by_text(re.compile("Eda Editor changed the topic")).is_visible()
+    expect(
+        history.get_by_text(
+            "English title: “Active listening” → “Active listening in peer support”"
+        )
+    ).to_be_visible()
+    expect(history.get_by_text(re.compile("Eda Editor changed the topic"))).to_be_visible()
 
     page.get_by_role("button", name="Archive").click()
-    assert page.get_by_text("Archived “Active listening in peer support”").is_visible()
-    assert page.get_by_text("This topic is archived").is_visible()
+    expect(page.get_by_text("Archived “Active listening in peer support”")).to_be_visible()
+    expect(page.get_by_text("This topic is archived")).to_be_visible()
     assert_accessible(page)
     topic = Topic.objects.get(title="Active listening in peer support")
     assert topic.is_archived is True
@@ -72,7 +75,7 @@ def test_editor_adds_edits_and_archives_a_topic(login, editor, live_server):
     assert page.get_by_role("link", name="Active listening in peer support").count() == 0
     page.get_by_label("Show").select_option("archived")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="Active listening in peer support").is_visible()
+    expect(page.get_by_role("link", name="Active listening in peer support")).to_be_visible()
     assert_accessible(page)
 
 
@@ -93,15 +96,15 @@ def test_peer_searches_and_offers_to_facilitate(login, world, live_server):
     page.get_by_label("Note").fill("I ran a workshop on this last year.")
     assert_accessible(page)
     page.get_by_role("button", name="Send my offer").click()
-    assert page.get_by_text(
-        "your offer to facilitate “Cultural competency in practice”"
-    ).is_visible()
-    assert page.get_by_text("You offered to facilitate this at").is_visible()
+    expect(
+        page.get_by_text("your offer to facilitate “Cultural competency in practice”")
+    ).to_be_visible()
+    expect(page.get_by_text("You offered to facilitate this at")).to_be_visible()
     offer = FacilitationOffer.objects.get()
     assert (offer.topic, offer.user, offer.status) == (topic, world.peer, "open")
 
     page.get_by_role("button", name="Withdraw").click()
-    assert page.get_by_text("Withdrew your offer").is_visible()
+    expect(page.get_by_text("Withdrew your offer")).to_be_visible()
     assert FacilitationOffer.objects.get().status == "withdrawn"
 
 
@@ -113,10 +116,10 @@ def test_coordinator_sees_open_offers(login, world, live_server):
     page = login(world.coordinator)
     page.goto(f"{live_server.url}/catalogue/")
     page.get_by_role("link", name=world.campus.name, exact=True).last.click()
-    assert page.get_by_role(
-        "heading", name=f"Offers to facilitate at {world.campus.name}"
-    ).is_visible()
-    assert page.get_by_role("cell", name="Happy to lead it.").is_visible()
+    expect(
+        page.get_by_role("heading", name=f"Offers to facilitate at {world.campus.name}")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="Happy to lead it.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -126,16 +129,16 @@ def test_editor_sees_and_adds_a_missing_french_translation(login, editor, live_s
     page.goto(f"{live_server.url}/catalogue/")
     page.get_by_label("Missing a translation").check()
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("No French version").is_visible()
+    expect(page.get_by_text("No French version")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Boundaries").click()
-    assert page.get_by_text("This topic has no French version yet").is_visible()
+    expect(page.get_by_text("This topic has no French version yet")).to_be_visible()
     page.get_by_role("link", name="Add the translation").click()
     page.get_by_label("Title in French").fill("Limites")
     page.get_by_label("Summary in French").fill("Savoir dire non avec bienveillance.")
     assert_accessible(page)
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Saved “Boundaries”.").is_visible()
+    expect(page.get_by_text("Saved “Boundaries”.")).to_be_visible()
     topic = Topic.objects.get(title_en="Boundaries")
     assert (topic.title_fr, topic.summary_en) == ("Limites", "Saying no kindly.")
 
@@ -147,6 +150,6 @@ def test_french_reader_sees_an_english_only_topic_marked(login, world, live_serv
     page = login(world.peer)
     page.goto(f"{live_server.url}/catalogue/")
     link = page.get_by_role("link", name="Boundaries (en anglais)")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     assert link.locator("[lang=en]").inner_text() == "Boundaries"
     assert_accessible(page)

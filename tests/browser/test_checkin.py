@@ -14,6 +14,7 @@ import time_machine
 import zxingcpp
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from meetings import services
 from meetings.models import Attendance
@@ -104,7 +105,7 @@ def test_self_check_in(login, world, live_server, browser):
         screen.set_viewport_size({"width": 1280, "height": 900})
         screen.goto(f"{live_server.url}{meeting.get_absolute_url()}")
         screen.get_by_role("link", name="Open the check-in screen").click()
-        assert screen.get_by_text("0 of 4 people checked in").is_visible()
+        expect(screen.get_by_text("0 of 4 people checked in")).to_be_visible()
         assert_accessible(screen)
         first_code = screen.locator("[data-check-in-code]").inner_text()
         assert len(first_code) == 6
@@ -116,16 +117,16 @@ def test_self_check_in(login, world, live_server, browser):
         assert_accessible(phone)
         phone.get_by_label("Code on the screen").fill(first_code.lower())
         phone.get_by_role("button", name="Check in").click()
-        assert phone.get_by_text(
-            "You are checked in to “November community of practice”: present."
-        ).is_visible()
+        expect(
+            phone.get_by_text("You are checked in to “November community of practice”: present.")
+        ).to_be_visible()
         assert_accessible(phone)
         phone.context.close()
 
         # Twelve minutes after the start, past the grace period: the screen shows a new code.
         clock.move_to(starts_at + dt.timedelta(minutes=12))
         screen.reload()
-        assert screen.get_by_text("1 of 4 people checked in").is_visible()
+        expect(screen.get_by_text("1 of 4 people checked in")).to_be_visible()
         code = screen.locator("[data-check-in-code]").inner_text()
         assert code != first_code
         link = read_qr(screen)
@@ -142,9 +143,9 @@ def test_self_check_in(login, world, live_server, browser):
         phone.goto(link)
         assert phone.get_by_label("Code on the screen").input_value() == code
         phone.get_by_role("button", name="Check in").click()
-        assert phone.get_by_text(
-            "You are checked in to “November community of practice”: late."
-        ).is_visible()
+        expect(
+            phone.get_by_text("You are checked in to “November community of practice”: late.")
+        ).to_be_visible()
         phone.context.close()
 
         # A photo of the first code, sent to someone else, has gone stale.
@@ -152,7 +153,7 @@ def test_self_check_in(login, world, live_server, browser):
         phone.goto(f"{live_server.url}{check_in_path}")
         phone.get_by_label("Code on the screen").fill(first_code)
         phone.get_by_role("button", name="Check in").click()
-        assert phone.get_by_text("This code is too old").is_visible()
+        expect(phone.get_by_text("This code is too old")).to_be_visible()
         assert_accessible(phone)
 
         # The partner joins online: the coordinator posts the link in the meeting's chat.
@@ -160,11 +161,11 @@ def test_self_check_in(login, world, live_server, browser):
         assert_accessible(screen)
         online_link = screen.get_by_label("Check-in link").input_value()
         phone.goto(online_link)
-        assert phone.get_by_text("You opened the meeting's online check-in link.").is_visible()
+        expect(phone.get_by_text("You opened the meeting's online check-in link.")).to_be_visible()
         phone.get_by_role("button", name="Check in").click()
-        assert phone.get_by_text(
-            "You are checked in to “November community of practice”: late."
-        ).is_visible()
+        expect(
+            phone.get_by_text("You are checked in to “November community of practice”: late.")
+        ).to_be_visible()
         phone.context.close()
         assert dict(
             Attendance.objects.filter(meeting=meeting).values_list("user__name", "presence")
@@ -181,19 +182,23 @@ def test_self_check_in(login, world, live_server, browser):
 
         # The roster shows both as self check-ins; the coordinator corrects one.
         screen.get_by_role("link", name="Record or correct presence").click()
-        assert screen.get_by_text(
-            f"{world.peer.name} checked in themselves at 17:02 with the code: present"
-        ).is_visible()
-        assert screen.get_by_text(
-            "Sam Second checked in themselves at 17:12 with the code: late"
-        ).is_visible()
+        expect(
+            screen.get_by_text(
+                f"{world.peer.name} checked in themselves at 17:02 with the code: present"
+            )
+        ).to_be_visible()
+        expect(
+            screen.get_by_text("Sam Second checked in themselves at 17:12 with the code: late")
+        ).to_be_visible()
         screen.get_by_role("group", name="Sam Second").get_by_text("Present", exact=True).click()
         assert_accessible(screen)
         screen.get_by_role("button", name="Save presence").click()
-        assert screen.get_by_text(re.compile(r"^Saved presence: 3 there, ")).is_visible()
-        assert screen.get_by_text(
-            "Sam Second checked in themselves at 17:12; changed by a coordinator to present"
-        ).is_visible()
+        expect(screen.get_by_text(re.compile(r"^Saved presence: 3 there, "))).to_be_visible()
+        expect(
+            screen.get_by_text(
+                "Sam Second checked in themselves at 17:12; changed by a coordinator to present"
+            )
+        ).to_be_visible()
         row = Attendance.objects.get(meeting=meeting, user=second_peer)
         assert (row.presence, row.presence_source) == ("present", "coordinator")
 
@@ -202,4 +207,4 @@ def test_self_check_in(login, world, live_server, browser):
         screen.goto(f"{live_server.url}{reverse('reports:dashboard', args=[world.campus.slug])}")
         for name in (world.peer.name, "Sam Second", world.partner.name):
             row = screen.get_by_role("row").filter(has_text=name)
-            assert row.get_by_text("1 of 1").first.is_visible()
+            expect(row.get_by_text("1 of 1").first).to_be_visible()

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from meetings.models import AgendaItem, Attendance
 from members.models import Membership
@@ -65,13 +66,13 @@ def test_coordinator_dashboard(login, world, live_server):
     _campus_with_history(world)
     page = login(world.coordinator)
     assert page.url == f"{live_server.url}/c/{world.campus.slug}/dashboard/"
-    assert page.get_by_role("heading", name=f"{world.campus.name}: dashboard").is_visible()
-    assert page.get_by_role("img", name="Meetings by month").is_visible()
-    assert page.get_by_role("img", name="Attendance by month").is_visible()
-    assert page.get_by_role("table", name="Meetings by month").is_visible()
-    assert page.get_by_text("Below expectation").is_visible()
+    expect(page.get_by_role("heading", name=f"{world.campus.name}: dashboard")).to_be_visible()
+    expect(page.get_by_role("img", name="Meetings by month")).to_be_visible()
+    expect(page.get_by_role("img", name="Attendance by month")).to_be_visible()
+    expect(page.get_by_role("table", name="Meetings by month")).to_be_visible()
+    expect(page.get_by_text("Below expectation")).to_be_visible()
     assert page.get_by_text("Avery offers “Self-care”").count() == 0  # named in full
-    assert page.get_by_text("Avery Absent offers “Self-care”").is_visible()
+    expect(page.get_by_text("Avery Absent offers “Self-care”")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
@@ -81,8 +82,8 @@ def test_peer_supporter_page_and_one_click_respond(login, world, live_server):
     meetings = _campus_with_history(world)
     page = login(world.peer)
     assert page.url == f"{live_server.url}/c/{world.campus.slug}/me/"
-    assert page.get_by_text("Your role: Peer supporter").is_visible()
-    assert page.get_by_role("link", name="Wellness strategies for us").first.is_visible()
+    expect(page.get_by_text("Your role: Peer supporter")).to_be_visible()
+    expect(page.get_by_role("link", name="Wellness strategies for us").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("^Attending")).click()
     page.wait_for_load_state()
@@ -94,6 +95,6 @@ def test_site_admin_overview(login, world, live_server):
     _campus_with_history(world)
     page = login(world.admin)
     page.goto(f"{live_server.url}/overview/")
-    assert page.get_by_role("heading", name="Every campus").is_visible()
-    assert page.get_by_role("img", name="Meetings by month at Riverside").is_visible()
+    expect(page.get_by_role("heading", name="Every campus")).to_be_visible()
+    expect(page.get_by_role("img", name="Meetings by month at Riverside")).to_be_visible()
     assert_accessible(page)

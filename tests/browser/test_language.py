@@ -2,6 +2,7 @@
 French invites someone in English; every page along the way is accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 from members.models import Invitation
 from outbox.models import OutboundEmail
@@ -17,7 +18,7 @@ def test_a_coordinator_switches_to_french_and_invites_in_english(
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("button", name="Français").click()
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("heading", name="Se connecter").is_visible()
+    expect(page.get_by_role("heading", name="Se connecter")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="English").click()
@@ -37,8 +38,8 @@ def test_a_coordinator_switches_to_french_and_invites_in_english(
     page.get_by_label("Adresse courriel").fill("ama@example.edu")
     page.get_by_label("Langue de l'invitation").select_option("en")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert page.get_by_text("Invitation envoyée à ama@example.edu.").is_visible()
-    assert page.get_by_role("cell", name="Pair aidant (English)").is_visible()
+    expect(page.get_by_text("Invitation envoyée à ama@example.edu.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Pair aidant (English)")).to_be_visible()
     assert_accessible(page)
 
     assert Invitation.objects.get().language == "en"

@@ -38,7 +38,7 @@ def test_meeting_journey(login, world, live_server):
     page = login(world.coordinator)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name="Schedule a meeting").click()
-    assert page.get_by_text("Times are in America/Toronto").is_visible()
+    expect(page.get_by_text("Times are in America/Toronto")).to_be_visible()
     page.get_by_label("Title").fill("December community of practice")
     page.locator("#id_day").fill(day.isoformat())
     page.get_by_label("Starts at").fill("17:00")
@@ -46,22 +46,22 @@ def test_meeting_journey(login, world, live_server):
     page.get_by_label("Location").fill("Student Centre, room 204")
     assert_accessible(page)
     page.get_by_role("button", name="Schedule").click()
-    assert page.get_by_text("Scheduled “December community of practice”; 4 people").is_visible()
+    expect(page.get_by_text("Scheduled “December community of practice”; 4 people")).to_be_visible()
     meeting = Meeting.objects.get()
     assert meeting.starts_at == dt.datetime.combine(day, dt.time(17), tzinfo=tz)
-    assert page.get_by_text("Administrative updates").first.is_visible()
+    expect(page.get_by_text("Administrative updates").first).to_be_visible()
     assert_accessible(page)
 
     # ...adds a training item led by a peer supporter who had offered to facilitate it.
     page.get_by_role("link", name="Build the agenda").click()
-    assert page.get_by_text("offers “Wellness strategies for us”").is_visible()
+    expect(page.get_by_text("offers “Wellness strategies for us”")).to_be_visible()
     page.get_by_label("Kind").select_option("training")
     page.get_by_label("Topic").select_option(label=topic.title)
     page.get_by_label("Facilitator").select_option(label=world.peer.name)
     page.get_by_label("Minutes").fill("30")
     assert_accessible(page)
     page.get_by_role("button", name="Add to the agenda").click()
-    assert page.get_by_text("offer to lead this topic is marked used").is_visible()
+    expect(page.get_by_text("offer to lead this topic is marked used")).to_be_visible()
     page.get_by_role("button", name=f"move “{topic.title}” up").click()
     expect(page.locator("#agenda-items li").nth(3)).to_contain_text(topic.title)
     assert [str(i.shown_title) for i in meeting.agenda_items.order_by("position")] == [
@@ -90,7 +90,7 @@ def test_meeting_journey(login, world, live_server):
     page.get_by_role(
         "button", name=re.compile("^Not attending December community of practice")
     ).click()
-    assert page.get_by_text("not attending.").first.is_visible()
+    expect(page.get_by_text("not attending.").first).to_be_visible()
     assert_accessible(page)
     _log_out(page)
 
@@ -100,17 +100,17 @@ def test_meeting_journey(login, world, live_server):
         page.set_viewport_size({"width": 390, "height": 844})
         login(world.coordinator)
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
-        assert page.get_by_text("1 attending · 1 not attending · 2 no response").is_visible()
+        expect(page.get_by_text("1 attending · 1 not attending · 2 no response")).to_be_visible()
         page.get_by_role("link", name="Take presence").click()
         page.get_by_role("button", name="Everyone who confirmed was present").click()
-        assert page.get_by_text("Marked 1 person who had confirmed as present.").is_visible()
+        expect(page.get_by_text("Marked 1 person who had confirmed as present.")).to_be_visible()
         page.get_by_role("group", name="Avery Absent").get_by_text("Absent", exact=True).click()
         page.get_by_role("group", name=world.partner.name).get_by_text(
             "Excused", exact=True
         ).click()
         assert_accessible(page)
         page.get_by_role("button", name="Save presence").click()
-        assert page.get_by_text("Saved presence: 1 there, 2 excused or absent").is_visible()
+        expect(page.get_by_text("Saved presence: 1 there, 2 excused or absent")).to_be_visible()
         assert dict(
             Attendance.objects.filter(meeting=meeting).values_list("user__name", "presence")
         ) == {
@@ -125,29 +125,29 @@ def test_meeting_journey(login, world, live_server):
         page.get_by_label("What is going well").fill("Everyone who came took part.")
         page.get_by_label("Ideas for improving").fill("Try a lunchtime slot.")
         page.get_by_role("button", name="Save the minutes").click()
-        assert page.get_by_text("Saved the minutes.").is_visible()
-        assert page.get_by_text("De-identify").first.is_visible()
+        expect(page.get_by_text("Saved the minutes.")).to_be_visible()
+        expect(page.get_by_text("De-identify").first).to_be_visible()
         page.get_by_role("textbox", name="Case-collaboration notes").fill(NOTES)
         page.get_by_role("button", name="Save the notes").click()
-        assert page.get_by_text("Saved the case-collaboration notes.").is_visible()
+        expect(page.get_by_text("Saved the case-collaboration notes.")).to_be_visible()
         assert_accessible(page)
         _log_out(page)
 
         # The peer supporter who was absent reads the minutes but not the notes.
         login(absent_peer)
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}minutes/")
-        assert page.get_by_text("Everyone who came took part.").is_visible()
+        expect(page.get_by_text("Everyone who came took part.")).to_be_visible()
         assert page.get_by_text(NOTES).count() == 0
-        assert page.get_by_text("visible only to the campus's coordinators").is_visible()
+        expect(page.get_by_text("visible only to the campus's coordinators")).to_be_visible()
         assert_accessible(page)
         _log_out(page)
 
         # The one who was present does.
         login(world.peer)
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}minutes/")
-        assert page.get_by_text(NOTES).is_visible()
+        expect(page.get_by_text(NOTES)).to_be_visible()
         page.goto(f"{live_server.url}/c/{world.campus.slug}/meetings/history/")
-        assert page.get_by_role("cell", name="Present", exact=True).is_visible()
+        expect(page.get_by_role("cell", name="Present", exact=True)).to_be_visible()
         assert_accessible(page)
 
 
@@ -167,17 +167,17 @@ def test_one_click_link_works_without_logging_in(page, world, live_server):
     url = respond_links.respond_url(attendance=row, response="not_attending")
     path = url[url.index("/respond/") :]
     page.goto(f"{live_server.url}{path}")
-    assert page.get_by_role("heading", name="January community of practice").is_visible()
-    assert page.get_by_text("Student Centre, room 204").is_visible()  # where to go
+    expect(page.get_by_role("heading", name="January community of practice")).to_be_visible()
+    expect(page.get_by_text("Student Centre, room 204")).to_be_visible()  # where to go
     assert_accessible(page)
     page.get_by_label("Note (optional)").fill("exam that evening")
     page.get_by_role("button", name="No, I can't attend").click()
-    assert page.get_by_text("is recorded: not attending").is_visible()
+    expect(page.get_by_text("is recorded: not attending")).to_be_visible()
     assert_accessible(page)
     row.refresh_from_db()
     assert (row.response, row.response_note) == ("not_attending", "exam that evening")
 
     page.goto(f"{live_server.url}{path[:-3]}xx/")
-    assert page.get_by_role("heading", name="This link can't be used").is_visible()
-    assert page.get_by_text("Nothing was changed.").is_visible()
+    expect(page.get_by_role("heading", name="This link can't be used")).to_be_visible()
+    expect(page.get_by_text("Nothing was changed.")).to_be_visible()
     assert_accessible(page)

@@ -80,7 +80,7 @@ def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
     # People with the same name are told apart by their e-mail address.
     sams = [p for p in people if p.name == "Sam Lee"]
     for sam in sams:
-        assert page.get_by_role("group", name=re.compile(re.escape(sam.email))).is_visible()
+        expect(page.get_by_role("group", name=re.compile(re.escape(sam.email)))).to_be_visible()
     if javascript:
         assert_accessible(page)
 
@@ -105,7 +105,7 @@ def test_take_presence_on_a_phone_with_the_shortcut_after_some_choices(
     assert presence[late.pk] == "late"
     assert [presence[p.pk] for p in confirmed[1:]] == ["present"] * 7
     assert sum(value == "unrecorded" for value in presence.values()) == 6
-    assert page.get_by_text("6 people still unrecorded").is_visible()
+    expect(page.get_by_text("6 people still unrecorded")).to_be_visible()
     context.close()
 
 
@@ -155,7 +155,7 @@ def test_schedule_next_month_copying_last_months_agenda_in_one_form(login, world
     page.get_by_role("button", name="Schedule").click()
     steps += 1  # one form, sent once
     assert steps == 1
-    assert page.get_by_text("Scheduled “December meeting”").is_visible()
+    expect(page.get_by_text("Scheduled “December meeting”")).to_be_visible()
     december = Meeting.objects.get(title="December meeting")
     assert list(
         december.agenda_items.order_by("position").values_list("kind", "title", "duration_minutes")
@@ -177,12 +177,12 @@ def test_record_a_meeting_that_already_took_place(login, world, live_server):
     page.get_by_label("Ends at").fill("18:30")
     page.get_by_label("Location").fill("Student Centre, room 204")
     page.get_by_role("button", name="Schedule").click()
-    assert page.get_by_role("heading", name="Who was there?").is_visible()
-    assert page.get_by_text("nobody was e-mailed").is_visible()
-    assert page.get_by_text("3 people still unrecorded").is_visible()
+    expect(page.get_by_role("heading", name="Who was there?")).to_be_visible()
+    expect(page.get_by_text("nobody was e-mailed")).to_be_visible()
+    expect(page.get_by_text("3 people still unrecorded")).to_be_visible()
     assert OutboundEmail.objects.count() == 0
     page.get_by_role("link", name="Then write the minutes").click()
-    assert page.get_by_label("What is going well").is_visible()
+    expect(page.get_by_label("What is going well")).to_be_visible()
 
 
 def test_meetings_list_calendar_meeting_and_roster_pages_are_accessible(login, world, live_server):
@@ -229,7 +229,7 @@ def test_month_calendar(login, world, live_server):
     page.goto(f"{live_server.url}/c/{world.campus.slug}/meetings/")
     page.get_by_role("link", name="Month calendar").click()
     title = f"Meetings in {local:%B %Y}"
-    assert page.get_by_role("heading", name=title).is_visible()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
     table = page.get_by_role("table")
     assert table.get_by_role("columnheader").count() == 7
     cell = table.get_by_role("cell").filter(
@@ -239,10 +239,10 @@ def test_month_calendar(login, world, live_server):
     assert f"{local.day}" in cell.inner_text()
     following = (local.date().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     page.get_by_role("link", name=f"{following:%B %Y} →").click()
-    assert page.get_by_role("heading", name=f"Meetings in {following:%B %Y}").is_visible()
-    assert page.get_by_text(f"No meetings in {following:%B %Y}.").is_visible()
+    expect(page.get_by_role("heading", name=f"Meetings in {following:%B %Y}")).to_be_visible()
+    expect(page.get_by_text(f"No meetings in {following:%B %Y}.")).to_be_visible()
     page.get_by_role("link", name="This month").click()
     # On a phone the month is a list of its meetings, not a table.
     page.set_viewport_size(PHONE)
-    assert not page.get_by_role("table").is_visible()
-    assert page.locator(".meeting-row").filter(has_text="This month's meeting").is_visible()
+    expect(page.get_by_role("table")).not_to_be_visible()
+    expect(page.locator(".meeting-row").filter(has_text="This month's meeting")).to_be_visible()

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from meetings.models import Attendance
 from tests.factories import ActionItemFactory, AttendanceFactory, MeetingFactory, MembershipFactory
@@ -59,17 +60,17 @@ def test_site_admin_erases_a_person_whose_name_then_appears_nowhere(login, world
     ActionItemFactory(meeting=past, owner=person, text="Print the flyers")
     page = login(world.admin)
     page.goto(f"{live_server.url}{reverse('privacy:person_erase', kwargs={'pk': person.pk})}")
-    assert page.get_by_role("heading", name="What the campus keeps").is_visible()
+    expect(page.get_by_role("heading", name="What the campus keeps")).to_be_visible()
     _accessible_at_both_widths(page)
 
     page.get_by_label("Type the person's e-mail address to confirm").fill("wrong@example.edu")
     page.get_by_role("button", name="Erase this person").click()
-    assert page.get_by_text("That is not this person's e-mail address.").is_visible()
+    expect(page.get_by_text("That is not this person's e-mail address.")).to_be_visible()
     _accessible_at_both_widths(page)
 
     page.get_by_label("Type the person's e-mail address to confirm").fill(person.email)
     page.get_by_role("button", name="Erase this person").click()
-    assert page.get_by_text(f"Former member #{person.pk} has been erased.").is_visible()
+    expect(page.get_by_text(f"Former member #{person.pk} has been erased.")).to_be_visible()
     _accessible_at_both_widths(page)
     visited = [
         reverse("privacy:person_erase", kwargs={"pk": person.pk}),

@@ -14,6 +14,7 @@ import pyotp
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from playwright.sync_api import expect
 
 from members.models import IdentityProvider, Invitation, Membership
 from tests.factories import (
@@ -164,8 +165,8 @@ def test_unverified_email_claim_does_not_take_over_an_account(page, live_server,
     MembershipFactory(user=UserFactory(email="kofi@uni.example.ca"))
     before = _people_and_links()
     _sign_in_with(page, live_server, "Test University", "taker")
-    assert page.get_by_role("heading", name="Sign-in refused").is_visible()
-    assert page.get_by_text("did not confirm that the e-mail address is yours").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in refused")).to_be_visible()
+    expect(page.get_by_text("did not confirm that the e-mail address is yours")).to_be_visible()
     assert_accessible(page)
     assert _people_and_links() == before
     page.goto(f"{live_server.url}/profile/")
@@ -177,7 +178,7 @@ def test_foreign_domain_is_refused(page, live_server, providers):
     InvitationFactory(email="lee@elsewhere.example")
     before = _people_and_links()
     _sign_in_with(page, live_server, "Test University", "foreign")
-    assert page.get_by_text("signs in people at uni.example.ca only").is_visible()
+    expect(page.get_by_text("signs in people at uni.example.ca only")).to_be_visible()
     assert _people_and_links() == before
 
 
@@ -185,7 +186,7 @@ def test_id_token_from_the_wrong_issuer_is_refused(page, live_server, providers)
     InvitationFactory(email="ama@uni.example.ca")
     before = _people_and_links()
     _sign_in_with(page, live_server, "Misconfigured University", "ama")
-    assert page.get_by_role("heading", name="Sign-in failed").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in failed")).to_be_visible()
     assert_accessible(page)
     assert _people_and_links() == before
 
@@ -204,7 +205,7 @@ def test_tampered_state_is_refused(page, live_server, providers):
     page.get_by_role("button", name="Sign in to Test University").click()
     page.wait_for_load_state()
     assert "/accounts/oidc/campus-idp/login/callback/" in page.url
-    assert page.get_by_role("heading", name="Sign-in failed").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in failed")).to_be_visible()
     assert _people_and_links() == before
 
 
@@ -258,7 +259,7 @@ def test_recovery_code_works_once(page, live_server):
             assert page.url == f"{live_server.url}/c/west/dashboard/"
         else:
             assert "/accounts/2fa/authenticate/" in page.url
-            assert page.get_by_text("Incorrect code").is_visible()
+            expect(page.get_by_text("Incorrect code")).to_be_visible()
     assert TOTP_SECRET  # the app's own secret is not needed for a recovery code
 
 
@@ -325,7 +326,7 @@ def test_peer_adds_a_security_key_and_logs_in_with_it(page, live_server, login):
 
 def test_provider_pages_are_accessible(page, live_server, providers, login):
     page.goto(f"{live_server.url}/accounts/oidc/campus-idp/login/")
-    assert page.get_by_role("button", name="Continue").is_visible()
+    expect(page.get_by_role("button", name="Continue")).to_be_visible()
     assert_accessible(page)
     peer = MembershipFactory(campus=CampusFactory(slug="south")).user
     login(peer)

@@ -2,6 +2,7 @@
 several members as left; site admins open a campus; offers are declined and seen declined."""
 
 import pytest
+from playwright.sync_api import expect
 
 from members.models import Invitation, Membership
 from tests.factories import FacilitationOfferFactory, MembershipFactory, UserFactory
@@ -36,9 +37,11 @@ def test_coordinator_invites_a_cohort_with_one_bad_address(login, world, live_se
     page.get_by_label("Addresses").fill(PASTED)
     page.get_by_role("button", name="Check and invite").click()
     report = page.locator("#invite-report")
-    assert report.get_by_text("1 row cannot be invited; nobody was invited.").is_visible()
-    assert report.get_by_role("cell", name="Not an e-mail address: “cleo@example”.").is_visible()
-    assert report.get_by_role("cell", name="3", exact=True).is_visible()
+    expect(report.get_by_text("1 row cannot be invited; nobody was invited.")).to_be_visible()
+    expect(
+        report.get_by_role("cell", name="Not an e-mail address: “cleo@example”.")
+    ).to_be_visible()
+    expect(report.get_by_role("cell", name="3", exact=True)).to_be_visible()
     assert Invitation.objects.count() == 0
     _accessible_at_both_widths(page)
 
@@ -46,14 +49,14 @@ def test_coordinator_invites_a_cohort_with_one_bad_address(login, world, live_se
     assert page.get_by_label("Addresses").input_value() == PASTED.strip()
     page.get_by_label("Invite the 4 valid rows and skip the bad ones").check()
     page.get_by_role("button", name="Check and invite").click()
-    assert page.get_by_text("4 invitations sent; 1 row skipped.").is_visible()
+    expect(page.get_by_text("4 invitations sent; 1 row skipped.")).to_be_visible()
     assert sorted(Invitation.objects.values_list("email", "name")) == [
         ("ama@example.edu", "Ama Owusu"),
         ("ben@example.edu", "Ben Tremblay"),
         ("dana@example.edu", ""),
         ("eli@example.edu", "Eli Noor"),
     ]
-    assert page.get_by_role("button", name="Re-send all 4 pending invitations").is_visible()
+    expect(page.get_by_role("button", name="Re-send all 4 pending invitations")).to_be_visible()
     _accessible_at_both_widths(page)
 
 
@@ -68,12 +71,12 @@ def test_coordinator_marks_three_members_as_left(login, world, live_server):
     for m in leaving:
         page.get_by_label(f"Choose {m.user.name}").check()
     page.get_by_role("button", name="Mark the chosen as left…").click()
-    assert page.get_by_text("These 3 members leave Riverside today:").is_visible()
+    expect(page.get_by_text("These 3 members leave Riverside today:")).to_be_visible()
     for m in leaving:
-        assert page.get_by_role("listitem").filter(has_text=m.user.name).is_visible()
+        expect(page.get_by_role("listitem").filter(has_text=m.user.name)).to_be_visible()
     _accessible_at_both_widths(page)
     page.get_by_role("button", name="Mark 3 members as left").click()
-    assert page.get_by_text("3 members are marked as left").is_visible()
+    expect(page.get_by_text("3 members are marked as left")).to_be_visible()
     assert sorted(
         Membership.objects.filter(status="left").values_list("user__name", flat=True)
     ) == ["Ada Leaving", "Bo Leaving", "Cy Leaving"]
@@ -89,8 +92,8 @@ def test_site_admin_opens_a_campus(login, world, live_server):
     page.get_by_label("Time zone").select_option("America/Winnipeg")
     _accessible_at_both_widths(page)
     page.get_by_role("button", name="Open the campus").click()
-    assert page.get_by_text("Opened Lakeshore.").is_visible()
-    assert page.get_by_role("cell", name="America/Winnipeg").is_visible()
+    expect(page.get_by_text("Opened Lakeshore.")).to_be_visible()
+    expect(page.get_by_role("cell", name="America/Winnipeg")).to_be_visible()
 
 
 def test_coordinator_declines_an_offer_and_the_peer_sees_it(login, world, live_server, browser):
@@ -100,7 +103,7 @@ def test_coordinator_declines_an_offer_and_the_peer_sees_it(login, world, live_s
     _accessible_at_both_widths(page)
     page.get_by_label(f"Reason for declining {world.peer.name}'s offer").fill("Next term.")
     page.get_by_role("button", name="Decline").click()
-    assert page.get_by_text(f"Declined {world.peer.name}'s offer").is_visible()
+    expect(page.get_by_text(f"Declined {world.peer.name}'s offer")).to_be_visible()
 
     peer_page = browser.new_page()
     peer_page.goto(f"{live_server.url}/accounts/login/")
@@ -108,6 +111,6 @@ def test_coordinator_declines_an_offer_and_the_peer_sees_it(login, world, live_s
     peer_page.get_by_label("Password").fill("a-long-test-password-42")
     peer_page.get_by_role("button", name="Log in").click()
     peer_page.goto(f"{live_server.url}/c/riverside/offers/mine/")
-    assert peer_page.get_by_role("cell", name="Declined — Next term.").is_visible()
-    assert peer_page.get_by_role("link", name=offer.topic.title).is_visible()
+    expect(peer_page.get_by_role("cell", name="Declined — Next term.")).to_be_visible()
+    expect(peer_page.get_by_role("link", name=offer.topic.title)).to_be_visible()
     _accessible_at_both_widths(peer_page)
