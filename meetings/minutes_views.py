@@ -39,7 +39,7 @@ class MinutesFormsMixin:
     """The minutes page's parts as forms, for the page and for its draft-keeping."""
 
     def _minutes(self):
-        meeting = self.get_meeting()  # the minutes page's reads the minutes with it
+        meeting = self.get_meeting()  # on the minutes page, this reads the minutes too
         if not hasattr(self, "_minutes_record"):
             self._minutes_record = selectors.minutes_for(meeting=meeting)
         return self._minutes_record
