@@ -12,6 +12,7 @@ Python, with the same output: through the template engine, an input's attributes
 field's time (README, "Performance"). A template that the project or an app overrides is used.
 """
 
+import html
 from pathlib import Path
 
 import django
@@ -19,7 +20,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 
@@ -82,16 +83,24 @@ class BootstrapBoundField(BoundField):
         return attrs
 
 
+def _escaped(text: str) -> str:
+    """conditional_escape(text) of a str: Django's escape is Python's (quotes too), without the
+    lazy-text check of Django's on every call."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(text)
+
+
 def _text(value) -> str:
     """A value as the templates write `{{ value|stringformat:'s' }}`: escaped unless safe."""
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    return _escaped(value if isinstance(value, str) else str(value))
 
 
 def _shown(value) -> str:
     """A value as the templates write `{{ value }}`: localized, then escaped unless safe."""
-    return conditional_escape(
-        value if isinstance(value, str) else localize(template_localtime(value))
-    )
+    if isinstance(value, Promise):  # a translation: its text
+        value = str(value)
+    if isinstance(value, str):
+        return _escaped(value)
+    return conditional_escape(localize(template_localtime(value)))
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -149,6 +158,78 @@ def _select_html(widget: dict) -> str:
     return "".join(html)
 
 
+def _required(field) -> str:
+    return '<span class="asteriskField">*</span>' if field.is_required else ""
+
+
+def _errors_html(id_, errors) -> str:
+    id_attr = f' id="{_text(id_)}_error"' if id_ else ""
+    shown = "".join(f"<p><strong>{_shown(error)}</strong></p>" for error in errors)
+    return f'<div{id_attr} class="invalid-feedback">{shown}</div>'
+
+
+def _help_html(id_, field) -> str:
+    if not field.help_text:
+        return ""
+    id_attr = f' id="{_text(id_)}_helptext"' if id_ else ""
+    return f'<div{id_attr} class="form-text">{field.help_text}</div>\n'  # |safe, as written
+
+
+def _label_for(id_for_label) -> str:
+    return f' for="{_text(id_for_label)}"' if id_for_label else ""
+
+
+def _field_html(context) -> str:
+    """As templates/forms/field.html (a renderer strips what a template gives): a field's
+    label, widget, errors and help text."""
+    field = context["field"]
+    kind = field.widget_kind
+    if not kind:
+        return conditional_escape(field)
+    id_, errors = field.auto_id, field.errors
+    label = _shown(field.label)
+    if kind == CHECKBOX:
+        return (
+            f'<div class="mb-3"><div id="div_{_text(id_)}" class="form-check">\n'
+            f"{conditional_escape(field)}\n"
+            f'<label{_label_for(field.id_for_label)} class="form-check-label">'
+            f"{label}{_required(field)}</label>\n"
+            f"{_errors_html(id_, errors) + chr(10) if errors else ''}{_help_html(id_, field)}"
+            "</div></div>"
+        )
+    if kind == CHOICES:
+        described = field.aria_describedby
+        described = f' aria-describedby="{_text(described)}"' if described else ""
+        legend = (
+            f'<legend class="form-label fs-6">{label}{_required(field)}</legend>'
+            if field.label
+            else ""
+        )
+        options = list(field.subwidgets)
+        html = [f'<div id="div_{_text(id_)}" class="mb-3">\n<fieldset{described}>\n{legend}\n<div>']
+        for number, option in enumerate(options, start=1):
+            error = ""
+            if number == len(options) and errors:
+                error = "\n" + _errors_html(id_, errors)
+            html.append(
+                f'\n<div class="form-check">{option.tag()}\n'
+                f'<label{_label_for(option.id_for_label)} class="form-check-label">'
+                f"{_shown(option.choice_label)}</label>{error}</div>"
+            )
+        html.append(f"\n</div>\n{_help_html(id_, field)}</fieldset></div>")
+        return "".join(html)
+    label_line = (
+        f'<label{_label_for(field.id_for_label)} class="form-label">{label}{_required(field)}'
+        "</label>\n"
+        if field.label
+        else ""
+    )
+    return (
+        f'<div id="div_{_text(id_)}" class="mb-3">\n{label_line}{conditional_escape(field)}\n'
+        f"{_errors_html(id_, errors) + chr(10) if errors else ''}{_help_html(id_, field)}</div>"
+    )
+
+
 DJANGO_WIDGETS = (
     Path(django.__file__).parent / "forms" / "templates" / "django" / "forms" / "widgets"
 )
@@ -176,11 +257,16 @@ WIDGETS_IN_PYTHON = {
 }
 
 
+# Every field's template: the project's, also written in Python (`_field_html`, tested to give
+# the same HTML).
+FIELD_TEMPLATE = "forms/field.html"
+
+
 class FormRenderer(TemplatesSetting):
     """The project's templates (and their cached loader) for forms, fields and widgets;
     "django.forms" in INSTALLED_APPS supplies Django's widget templates."""
 
-    field_template_name = "forms/field.html"
+    field_template_name = FIELD_TEMPLATE
     bound_field_class = BootstrapBoundField
 
     def __init__(self):
@@ -191,6 +277,8 @@ class FormRenderer(TemplatesSetting):
         """Django's one-element widgets written in Python: the same HTML as their templates, at
         a fraction of the cost (a template spends most of a field's time on the input's
         attributes). A template that the project or an app overrides is rendered as usual."""
+        if template_name == FIELD_TEMPLATE:
+            return _field_html(context)
         try:
             draw = self._in_python[template_name]
         except KeyError:

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.forms.renderers import DjangoTemplates, TemplatesSetting, get_default_renderer
 from django.test import override_settings
 from django.utils.safestring import mark_safe
 
@@ -311,3 +311,46 @@ def test_numbers_shown_as_the_templates_localize_them():
     html = widget.render("x", 1234, renderer=FormRenderer())
     assert html == widget.render("x", 1234, renderer=DjangoTemplates())
     assert '<option value="1234" selected>1,234</option>' in html
+
+
+class EdgeForm(forms.Form):
+    """Labels, help and errors as the field template's branches see them."""
+
+    unlabelled = forms.CharField(label="", help_text=mark_safe("<em>Safe</em> help"))
+    safe_label = forms.CharField(label=mark_safe("<b>Bold</b>"), required=False)
+    hostile = forms.CharField(label=HOSTILE, help_text=HOSTILE, required=False)
+    tick = forms.BooleanField(label=HOSTILE, required=False)
+    unlabelled_choice = forms.ChoiceField(
+        label="", choices=[("a", HOSTILE)], widget=forms.RadioSelect, required=False
+    )
+    described = forms.CharField(
+        label="Described", widget=forms.TextInput(attrs={"aria-describedby": "elsewhere"})
+    )
+
+
+def _field_template(field) -> str:
+    """The field drawn by Django's renderer from the project's templates."""
+    return TemplatesSetting().render("forms/field.html", {"field": field})
+
+
+def _forms_to_draw():
+    for form_class in (SampleForm, EdgeForm):
+        yield form_class()
+        yield form_class(auto_id=False)
+        bound = form_class(data={"kind": HOSTILE, "colour": "x", "hostile": HOSTILE})
+        bound.is_valid()
+        for name in bound.fields:
+            bound.add_error(name if name in bound.fields else None, HOSTILE)
+        yield bound
+        yield form_class(data={"title": "ok", "agree": "on", "kind": "a", "days": ["mon"]})
+
+
+def test_fields_drawn_in_python_match_the_field_template():
+    """copractice.forms._field_html is templates/forms/field.html: when one changes, so must
+    the other."""
+    compared = 0
+    for form in _forms_to_draw():
+        for field in form:
+            assert field.as_field_group() == _field_template(field), (field.name, form.is_bound)
+            compared += 1
+    assert compared == 4 * (len(SampleForm.base_fields) + len(EdgeForm.base_fields))
