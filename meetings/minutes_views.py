@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,7 +18,7 @@ from members.access import CampusMixin, CoordinatorRequiredMixin
 from members.forms import add_service_error, error_text
 from members.models import AccessKind
 from members.records import SITE_ADMIN, record
-from members.selectors import case_notes_reads
+from members.selectors import CASE_NOTES_READS_SHOWN, case_notes_reads
 
 from . import selectors
 from .forms import ActionItemDoneForm, ActionItemForm, CaseNotesForm, MinutesForm, MinutesPartForm
@@ -114,17 +113,31 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
     template_name = "meetings/minutes_detail.html"
 
     def get_meeting(self):
-        """The meeting with its minutes and who saved them last, in one query (never the
-        case-collaboration notes: they are read only for those entitled to them). The campus is
-        the one already read for the request."""
+        """The meeting with its minutes and who saved them last, in one query, and for the
+        campus's coordinators its case-collaboration notes too (for anyone else they are read
+        only once `can_read_case_notes` allows). The campus is the one already read for the
+        request."""
         if not hasattr(self, "_meeting"):
+            related = ["minutes__updated_by"]
+            self._notes_with_meeting = self.membership is not None and (
+                self.membership.is_coordinator
+            )
+            if self._notes_with_meeting:
+                related.append("case_collaboration_notes")
             self._meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus).select_related("minutes__updated_by"),
+                selectors.meetings_for(campus=self.campus).select_related(*related),
                 pk=self.kwargs["pk"],
             )
             self._meeting.campus = self.campus
             self._minutes_record = getattr(self._meeting, "minutes", None)
         return self._meeting
+
+    def _case_notes(self):
+        """Only for those `can_read_case_notes` allows."""
+        meeting = self.get_meeting()
+        if getattr(self, "_notes_with_meeting", False):
+            return getattr(meeting, "case_collaboration_notes", None)
+        return selectors.case_notes_for(meeting=meeting)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -133,7 +146,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         case_notes = None
         can_read_notes = self.can_read_case_notes()
         if can_read_notes:
-            case_notes = selectors.case_notes_for(meeting=meeting)
+            case_notes = self._case_notes()
         action_items, from_last_time = selectors.actions_of_and_before(meeting=meeting)
         context.update(
             minutes=minutes,
@@ -148,13 +161,10 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
             facilitators=selectors.agenda_facilitators(meeting=meeting),
         )
         if self.is_coordinator:
+            # The change history and who read the notes are on a page of their own
+            # (MinutesHistoryView), linked from this one.
             context.setdefault("minutes_form", self._minutes_form())
             context.setdefault("action_form", self._action_form())
-            context["history"] = selectors.minutes_history(meeting=meeting)
-            # Read when the page is drawn, so this very reading is in the list.
-            context["case_notes_reads"] = SimpleLazyObject(
-                lambda: case_notes_reads(campus=self.campus, meeting_id=meeting.pk)
-            )
         if self.is_coordinator and can_read_notes:
             context.setdefault("case_notes_form", self._case_notes_form(case_notes))
         return context
@@ -195,6 +205,7 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         form.is_valid()
         add_service_error(form, stale)
         forms[name] = form
+        self._notes_with_meeting = False  # the notes as saved now, not as read before
         if stale.part == "minutes":
             return {"stale_minutes": stale.current}
         return {"stale_case_notes": stale.current}
@@ -225,6 +236,33 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
         else:
             messages.info(request, _("Nothing new to save: everything here was already saved."))
         return self._back()
+
+
+@method_decorator(never_cache, name="dispatch")
+class MinutesHistoryView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
+    """The minutes' change history (who, when, which section; never the notes' text) and who
+    read the case-collaboration notes, latest first: for the campus's coordinators."""
+
+    template_name = "meetings/minutes_history.html"
+
+    def get_meeting(self):
+        """The campus's meeting; the campus is the one already read for the request."""
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus), pk=self.kwargs["pk"]
+            )
+            self._meeting.campus = self.campus
+        return self._meeting
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        context.update(
+            history=selectors.minutes_history(meeting=meeting),
+            case_notes_reads=case_notes_reads(campus=self.campus, meeting_id=meeting.pk),
+            reads_shown=CASE_NOTES_READS_SHOWN,
+        )
+        return context
 
 
 class MinutesDraftView(CoordinatorRequiredMixin, MeetingMixin, MinutesFormsMixin, View):

@@ -55,6 +55,11 @@ urlpatterns = [
     path(f"{M}<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
     path(f"{M}<int:pk>/minutes/", minutes_views.MinutesView.as_view(), name="minutes"),
     path(
+        f"{M}<int:pk>/minutes/history/",
+        minutes_views.MinutesHistoryView.as_view(),
+        name="minutes_history",
+    ),
+    path(
         f"{M}<int:pk>/minutes/draft/",
         minutes_views.MinutesDraftView.as_view(),
         name="minutes_draft",

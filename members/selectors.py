@@ -203,7 +203,8 @@ CASE_NOTES_READS_SHOWN = 100
 
 def case_notes_reads(*, campus: Campus, meeting_id: int) -> list[dict]:
     """Who read a meeting's case-collaboration notes, and when: the latest first (one query),
-    as the minutes page shows them: plain values, the time in the campus's time zone."""
+    as the history of the minutes shows them: plain values, the time in the campus's time
+    zone."""
     rows = (
         AccessRecord.objects.filter(
             campus=campus, meeting_id=meeting_id, kind=AccessKind.CASE_NOTES_READ

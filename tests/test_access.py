@@ -313,6 +313,7 @@ TABLE = [
     ),
     Row("meetings:roster", COORDINATORS, meeting_kwargs),
     Row("meetings:minutes", CAMPUS_MEMBERS, meeting_kwargs),
+    Row("meetings:minutes_history", COORDINATORS, meeting_kwargs),
     Row(
         "meetings:minutes_draft",
         COORDINATOR_POST,

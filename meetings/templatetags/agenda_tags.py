@@ -334,7 +334,7 @@ class _Escaped(dict):
 @register.simple_tag
 def case_notes_read_items(reads):
     """Who read the case-collaboration notes (members.selectors.case_notes_reads: the times
-    already in words): up to a hundred lines on every reading of the minutes."""
+    already in words), on the history of the minutes: up to a hundred lines."""
     unknown, escaped = gettext("someone no longer known"), _Escaped()
     roles = _Escaped({"": ""})
     for role in {read["role"] for read in reads} - {""}:

@@ -174,18 +174,30 @@ def test_minutes_typed_action_added_notes_saved_nothing_lost(login, world, live_
     # Leaving with text not yet kept asks first.
     page.get_by_role("textbox", name="Action").fill("Unsaved action")
     dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.get_by_role("link", name="← September meeting").click()
     assert dialogs == ["beforeunload"]
     assert page.url.endswith("/minutes/")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
 
-    # The change history says who changed which section.
+    # The change history says who changed which section (leaving, unsaved text and all).
+    page.remove_listener("dialog", dismiss)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Change history and who read the case notes").click()
     expect(page.get_by_role("heading", name="Change history")).to_be_visible()
+    assert page.url.endswith("/minutes/history/")
     expect(
         page.locator(".minutes-history").get_by_text("What is proving difficult")
     ).to_be_visible()
     assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert_accessible(page)
 
 

@@ -68,20 +68,47 @@ def test_case_notes_edit_is_recorded(world, held):
     ) == [(world.coordinator.pk, world.campus.pk, held.pk, "coordinator", "")]
 
 
-def test_minutes_page_shows_coordinators_who_read_the_notes(client, world, held):
+def _history_url(meeting):
+    return reverse(
+        "meetings:minutes_history", kwargs={"campus": meeting.campus.slug, "pk": meeting.pk}
+    )
+
+
+def test_minutes_history_shows_coordinators_who_read_the_notes(client, world, held):
     client.force_login(world.peer)
     client.get(_url(held))
     client.force_login(give_second_factor(world.coordinator))
-    html = client.get(_url(held)).content.decode()
+    client.get(_url(held))
+    html = client.get(_history_url(held)).content.decode()
     section = html.split('id="reads-heading"')[1].split("</section>")[0]
     assert f"{world.peer} (Peer supporter)" in section
     assert f"{world.coordinator} (Coordinator)" in section
     assert section.index(str(world.coordinator)) < section.index(str(world.peer))  # latest first
+    assert "access record" not in section  # fewer reads than a page shows
+    assert _reads() == [  # reading the history is no reading of the notes
+        (world.peer.pk, world.campus.pk, held.pk, "peer_supporter"),
+        (world.coordinator.pk, world.campus.pk, held.pk, "coordinator"),
+    ]
 
 
-def test_minutes_page_shows_peers_no_reads(client, world, held):
+def test_minutes_history_leads_to_the_access_record_for_older_reads(client, world, held):
+    from members.records import record
+    from members.selectors import CASE_NOTES_READS_SHOWN
+
+    for _ in range(CASE_NOTES_READS_SHOWN):
+        record(kind="case_notes_read", user=world.peer, campus=world.campus, meeting=held)
+    client.force_login(give_second_factor(world.coordinator))
+    html = client.get(_history_url(held)).content.decode()
+    section = html.split('id="reads-heading"')[1].split("</section>")[0]
+    assert section.count("(Peer supporter)") == CASE_NOTES_READS_SHOWN
+    record_url = reverse("reports:campus_access_record", kwargs={"campus": world.campus.slug})
+    assert f'href="{record_url}?kind=case_notes_read"' in section
+
+
+def test_peers_see_no_reads_and_no_history(client, world, held):
     client.force_login(world.peer)
     assert "Who read the case notes" not in client.get(_url(held)).content.decode()
+    assert client.get(_history_url(held)).status_code == 403
 
 
 def test_who_read_the_notes_in_the_campus_time_zone_latest_first_in_one_query(

@@ -161,7 +161,9 @@ def test_history_says_who_when_and_which_section_never_the_notes_text(
         meeting=held, version=1, by=world.partner, going_well="Good", proving_difficult="Rooms"
     )
     client.force_login(world.coordinator)
-    response = client.get(_url("minutes", held))
+    page = client.get(_url("minutes", held)).content.decode()
+    assert f'href="{_url("minutes_history", held)}"' in page  # the minutes lead there
+    response = client.get(_url("minutes_history", held))
     history = [(c.who, c.sections) for c in response.context["history"]]
     assert [(who, [str(s) for s in sections]) for who, sections in history] == [
         (str(world.partner), ["What is proving difficult"]),
@@ -178,8 +180,8 @@ def test_history_is_for_coordinators_only(client, world, held):
     minutes.save_minutes(meeting=held, version=0, by=world.coordinator, going_well="Good")
     client.force_login(world.peer)
     response = client.get(_url("minutes", held))
-    assert "history" not in response.context
-    assert "Change history" not in response.content.decode()
+    assert _url("minutes_history", held) not in response.content.decode()
+    assert client.get(_url("minutes_history", held)).status_code == 403
 
 
 # --- follow-up -----------------------------------------------------------------------------

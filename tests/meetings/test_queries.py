@@ -36,9 +36,11 @@ HISTORY_QUERIES = 6
 AGENDA_QUERIES = 12  # topics and people for the form read once each, as plain values
 AGENDA_ITEM_EDIT_QUERIES = 13  # the agenda's and the item (both forms share the choices)
 SUGGESTIONS_QUERIES = 7
-# With the read written to the access record and who read the notes; the minutes come with
-# the meeting, the meeting's action items with those open from earlier meetings.
-MINUTES_QUERIES = 15
+# With the read written to the access record; the minutes and (for coordinators) the notes
+# come with the meeting, the meeting's action items with those open from earlier meetings.
+MINUTES_QUERIES = 10
+# The three histories (minutes, notes, action items) and who read the notes.
+MINUTES_HISTORY_QUERIES = 7
 FEED_QUERIES = 3
 
 
@@ -217,7 +219,14 @@ def test_minutes_page_queries(client, world, now, django_assert_num_queries, mem
         response = client.get(url)
     assert len(response.context["action_items"]) == actions
     assert len(response.context["from_last_time"]) == actions
+    assert b"Notes" in response.content
+    url = reverse(
+        "meetings:minutes_history", kwargs={"campus": world.campus.slug, "pk": meeting.pk}
+    )
+    with django_assert_num_queries(MINUTES_HISTORY_QUERIES):
+        response = client.get(url)
     assert len(response.context["history"]) == 2  # the coordinator's saves; the factory's items
+    assert len(response.context["case_notes_reads"]) == 1
 
 
 @pytest.mark.parametrize("meetings", [3, 60])
