@@ -143,6 +143,11 @@ def pages(t: dict, page_set: str = "en") -> list[dict]:
             "path": f"/c/{c}/exports/attendance.csv?{EXPORT_RANGE}",
         },
         {"page": "minutes", "as": coordinator, "path": f"/c/{c}/meetings/{m}/minutes/"},
+        {
+            "page": "minutes history",
+            "as": coordinator,
+            "path": f"/c/{c}/meetings/{m}/minutes/history/",
+        },
         {"page": "agenda", "as": coordinator, "path": f"/c/{c}/meetings/{n}/agenda/"},
         {
             "page": "check-in screen",
