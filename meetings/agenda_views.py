@@ -23,6 +23,7 @@ from .models import AgendaItem
 from .views import MeetingMixin
 
 ITEMS_PARTIAL = "meetings/_agenda_items.html"
+ADD_PARTIAL = "meetings/_agenda_add.html"
 
 
 class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
@@ -72,8 +73,16 @@ class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
 
 
 class AgendaView(AgendaMixin, FormView):
+    """The agenda as coordinators build it: its items (each edited in place), the open offers
+    and suggestions, and "Add an item", which opens the item form (AgendaAddView). The form
+    posts here; refused, the page shows it again as typed."""
+
     template_name = "meetings/agenda_edit.html"
     form_class = AgendaItemForm
+
+    def get(self, request, *args, **kwargs):
+        # The page without the item form (and without reading the people and topics it offers).
+        return self.render_to_response(self.get_context_data(form=None))
 
     def get_form_kwargs(self):
         return {
@@ -120,6 +129,24 @@ class AgendaView(AgendaMixin, FormView):
         return self.back()
 
 
+class AgendaAddView(AgendaView):
+    """The item form, opened: in its place on the agenda page with htmx, else the agenda page
+    with the form open. It posts to the agenda page (AgendaView)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        form.fields["kind"].widget.attrs["autofocus"] = True
+        if request.htmx:
+            return TemplateResponse(
+                request,
+                ADD_PARTIAL,
+                {"campus": self.campus, "meeting": self.get_meeting(), "form": form},
+            )
+        return self.render_to_response(self.get_context_data(form=form))
+
+
 class AgendaItemEditView(AgendaView):
     """One item's form, in its place on the agenda page (a page of its own without JavaScript,
     the items' section alone with htmx)."""
@@ -156,7 +183,9 @@ class AgendaItemEditView(AgendaView):
             return TemplateResponse(
                 self.request, ITEMS_PARTIAL, self.items_context(edit_item=item, edit_form=form)
             )
-        return self.render_to_response(self.get_context_data(edit_item=item, edit_form=form))
+        return self.render_to_response(
+            self.get_context_data(edit_item=item, edit_form=form, form=None)
+        )
 
     def get(self, request, *args, **kwargs):
         item = self.get_item()

@@ -27,6 +27,7 @@ urlpatterns = [
     path(f"{M}<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting_cancel"),
     path(f"{M}<int:pk>/respond/", views.RespondView.as_view(), name="meeting_respond"),
     path(f"{M}<int:pk>/agenda/", agenda_views.AgendaView.as_view(), name="agenda"),
+    path(f"{M}<int:pk>/agenda/add/", agenda_views.AgendaAddView.as_view(), name="agenda_add"),
     path(
         f"{M}<int:pk>/agenda/order/",
         agenda_views.AgendaReorderView.as_view(),

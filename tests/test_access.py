@@ -288,6 +288,7 @@ TABLE = [
         data=lambda w: {"response": "attending"},
     ),
     Row("meetings:agenda", COORDINATORS, meeting_kwargs),
+    Row("meetings:agenda_add", COORDINATORS, meeting_kwargs),
     Row(
         "meetings:agenda_item_move",
         COORDINATOR_POST,

@@ -130,6 +130,15 @@ def test_agenda_item_edit_without_javascript(browser, world, live_server):
     form.get_by_role("button", name="Save the item").click()
     expect(page.get_by_text("Saved “Listening skills”.")).to_be_visible()
     assert _titles(meeting)[1] == "Listening skills"
+
+    # "Add an item" opens the agenda with the item form.
+    page.get_by_role("link", name="Add an item").click()
+    assert "/agenda/add/" in page.url
+    form = page.locator("form.agenda-item-form")
+    form.get_by_label("Title").fill("Welcome the new cohort")
+    form.get_by_role("button", name="Add to the agenda").click()
+    expect(page.get_by_text("Added “Welcome the new cohort” to the agenda.")).to_be_visible()
+    assert _titles(meeting)[-1] == "Welcome the new cohort"
     context.close()
 
 

@@ -55,6 +55,9 @@ def test_meeting_journey(login, world, live_server):
     # ...adds a training item led by a peer supporter who had offered to facilitate it.
     page.get_by_role("link", name="Build the agenda").click()
     expect(page.get_by_text("offers “Wellness strategies for us”")).to_be_visible()
+    page.get_by_role("link", name="Add an item").click()
+    expect(page.get_by_label("Kind")).to_be_focused()
+    assert page.url.endswith("/agenda/")  # opened in place
     page.get_by_label("Kind").select_option("training")
     page.get_by_label("Topic").select_option(label=topic.title)
     page.get_by_label("Facilitator").select_option(label=world.peer.name)

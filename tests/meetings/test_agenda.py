@@ -152,7 +152,35 @@ def test_agenda_page_shows_every_kind_badge_and_the_running_total(client, world,
     }  # fmt: skip
     assert html.count('class="badge agenda-kind agenda-kind-') == 4
     assert "Planned: 0 of 90 minutes." in html
-    assert "Duration (minutes)" in html
+    assert response.context["form"] is None  # the item form opens on request
+    assert f'href="{_url("agenda_add", meeting)}#add-heading"' in html
+    assert "Duration (minutes)" not in html
+
+
+def test_add_an_item_opens_the_form_in_place_or_as_the_page(client, world, meeting):
+    client.force_login(world.coordinator)
+    partial = client.get(_url("agenda_add", meeting), headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert html.strip().startswith('<section id="agenda-add"')  # only the form's section
+    assert "Planned:" not in html
+    assert "Duration (minutes)" in html and "autofocus" in html
+    assert f'action="{_url("agenda", meeting)}"' in html
+    page = client.get(_url("agenda_add", meeting)).content.decode()  # without JavaScript
+    assert "Planned: 0 of 90 minutes." in page and "Duration (minutes)" in page
+    assert client.post(_url("agenda_add", meeting), {"kind": "other"}).status_code == 405
+
+
+def test_a_refused_item_shows_the_page_with_the_form_as_typed(client, world, meeting):
+    client.force_login(world.coordinator)
+    response = client.post(
+        _url("agenda", meeting), {"kind": "other", "title": "Two\nlines", "notes": "Kept"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Planned:" in html and 'id="agenda-add"' in html
+    assert ">\nKept</textarea>" in html
+    assert response.context["form"].errors["title"]
+    assert len(_titles(meeting)) == 4  # nothing added
 
 
 def test_agenda_item_edit_page_without_javascript_saves_in_place(client, world, meeting):
@@ -315,7 +343,7 @@ def test_agenda_item_edit_page_shows_the_item_chosen_and_every_item_address(clie
     chosen = [value for value, _, selected in _options(html, "edit-facilitator") if selected]
     assert chosen == [str(world.peer.pk)]
     assert [v for v, _, s in _options(html, "edit-kind") if s] == ["training"]
-    assert [v for v, _, s in _options(html, "facilitator") if s] == [""]  # the add form's
+    assert _options(html, "facilitator") == []  # the add form stays closed
     assert 'for="id_edit-facilitator"' in html and 'id="id_edit-facilitator"' in html
     for other in meeting.agenda_items.exclude(pk=item.pk):
         for name in ("agenda_item_edit", "agenda_item_move", "agenda_item_remove"):
