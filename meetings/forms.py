@@ -414,7 +414,8 @@ class ActionItemForm(forms.ModelForm):
     def __init__(self, *args, campus, **kwargs):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        owner.queryset = selectors.active_people(campus=campus)  # what an owner may be
+        if self.is_bound:  # what is sent is checked against who an owner may be
+            owner.queryset = selectors.active_people(campus=campus)
         owner.choices = people_choices(campus=campus, empty_label=owner.empty_label)
 
 

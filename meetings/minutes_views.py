@@ -103,6 +103,19 @@ class MinutesFormsMixin:
         return arguments
 
 
+# What the minutes page reads of the meeting, of its minutes and notes, and of who saved the
+# minutes last (never, say, their password's hash). Anything else is read when asked for.
+MEETING_FIELDS = (
+    *("campus_id", "title", "starts_at", "ends_at", "location", "online_link"),
+    *(f"minutes__{name}" for name in (*MINUTES_FIELDS, "version", "erased_at", "updated_at")),
+    "minutes__updated_by__name",
+    "minutes__updated_by__email",
+)
+NOTES_FIELDS = tuple(
+    f"case_collaboration_notes__{name}" for name in ("text", "version", "erased_at")
+)
+
+
 @method_decorator(never_cache, name="dispatch")
 class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
     """Everyone on the campus reads the minutes; case-collaboration notes only the campus's
@@ -125,7 +138,9 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
             if self._notes_with_meeting:
                 related.append("case_collaboration_notes")
             self._meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus).select_related(*related),
+                selectors.meetings_for(campus=self.campus)
+                .select_related(*related)
+                .only(*MEETING_FIELDS, *(NOTES_FIELDS if self._notes_with_meeting else ())),
                 pk=self.kwargs["pk"],
             )
             self._meeting.campus = self.campus
