@@ -360,7 +360,12 @@ def open_actions_before(*, meeting: Meeting) -> list[ActionRow]:
 def actions_of_and_before(*, meeting: Meeting) -> tuple[list[ActionRow], list[ActionRow]]:
     """The meeting's own action items (open ones first, by due date) and those still open from
     the campus's earlier meetings (`open_actions_before`): one query for both."""
-    rows = _action_rows(ActionItem.objects.filter(Q(meeting_id=meeting.pk) | _open_before(meeting)))
+    # The campus's condition outside the "or": the campus's meetings are read by their index.
+    rows = _action_rows(
+        ActionItem.objects.filter(meeting__campus_id=meeting.campus_id).filter(
+            Q(meeting_id=meeting.pk) | _open_before(meeting)
+        )
+    )
     own = [row for row in rows if row.meeting_id == meeting.pk]
     return own, [row for row in rows if row.meeting_id != meeting.pk]
 
