@@ -20,22 +20,13 @@ from . import agenda, selectors
 from .agenda_forms import AgendaItemForm, AgendaMoveForm, AgendaOfferForm, AgendaOrderForm
 from .forms import people_choices
 from .models import AgendaItem
-from .views import MeetingMixin
+from .views import CampusMeetingMixin
 
 ITEMS_PARTIAL = "meetings/_agenda_items.html"
 ADD_PARTIAL = "meetings/_agenda_add.html"
 
 
-class AgendaMixin(CoordinatorRequiredMixin, MeetingMixin):
-    def get_meeting(self):
-        """The campus's meeting; the campus is the one already read for the request."""
-        if not hasattr(self, "_meeting"):
-            self._meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus), pk=self.kwargs["pk"]
-            )
-            self._meeting.campus = self.campus
-        return self._meeting
-
+class AgendaMixin(CoordinatorRequiredMixin, CampusMeetingMixin):
     @cached_property
     def facilitator_choices(self):
         """Read once per request (the page may show two forms)."""

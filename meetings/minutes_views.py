@@ -25,7 +25,7 @@ from .forms import ActionItemDoneForm, ActionItemForm, CaseNotesForm, MinutesFor
 from .minutes import MINUTES_FIELDS, save_minutes_page, set_action_item_done
 from .models import ActionItem
 from .services import StaleEdit
-from .views import MeetingMixin
+from .views import CampusMeetingMixin, MeetingMixin
 
 SAVED_TEXT = {
     "minutes": gettext_lazy("Saved the minutes."),
@@ -254,20 +254,11 @@ class MinutesView(CampusMixin, MeetingMixin, MinutesFormsMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class MinutesHistoryView(CoordinatorRequiredMixin, MeetingMixin, TemplateView):
+class MinutesHistoryView(CoordinatorRequiredMixin, CampusMeetingMixin, TemplateView):
     """The minutes' change history (who, when, which section; never the notes' text) and who
     read the case-collaboration notes, latest first: for the campus's coordinators."""
 
     template_name = "meetings/minutes_history.html"
-
-    def get_meeting(self):
-        """The campus's meeting; the campus is the one already read for the request."""
-        if not hasattr(self, "_meeting"):
-            self._meeting = get_object_or_404(
-                selectors.meetings_for(campus=self.campus), pk=self.kwargs["pk"]
-            )
-            self._meeting.campus = self.campus
-        return self._meeting
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -57,6 +57,19 @@ class MeetingMixin:
         return context
 
 
+class CampusMeetingMixin(MeetingMixin):
+    """MeetingMixin whose meeting takes the campus already read for the request rather than
+    reading it again."""
+
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_object_or_404(
+                selectors.meetings_for(campus=self.campus), pk=self.kwargs["pk"]
+            )
+            self._meeting.campus = self.campus
+        return self._meeting
+
+
 # --- list and page -------------------------------------------------------------------------
 class MeetingListView(CampusMixin, TemplateView):
     template_name = "meetings/meeting_list.html"
