@@ -29,7 +29,7 @@ ADD_PARTIAL = "meetings/_agenda_add.html"
 class AgendaMixin(CoordinatorRequiredMixin, CampusMeetingMixin):
     @cached_property
     def facilitator_choices(self):
-        """Read once per request (the page may show two forms)."""
+        """Read once per request, as plain values."""
         return people_choices(campus=self.campus, empty_label="—")
 
     @cached_property
