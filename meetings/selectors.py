@@ -142,26 +142,66 @@ def month_calendar(*, campus: Campus, user, year: int, month: int) -> list[list[
 
 
 def meeting_detail(*, campus: Campus, pk: int, user) -> Meeting:
-    """The meeting with its agenda (topics, facilitators) and the person's own attendance.
-    (Coordinators' counts of responses come with the responses: `responses()`.)"""
+    """The meeting (its campus the one given, already read for the request) with its agenda as
+    the page reads it (`agenda`: `agenda_rows`) and the person's own attendance
+    (`own_attendance`, or None). Three queries. (Coordinators' counts of responses come with
+    the responses: `responses()`.)"""
     from django.shortcuts import get_object_or_404
 
-    meeting = get_object_or_404(
-        meetings_for(campus=campus)
-        .select_related("campus", "series")
-        .prefetch_related(
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.select_related("topic", "facilitator").order_by(
-                    "position"
-                ),
-            ),
-            _own_attendance(user),
-        ),
-        pk=pk,
-    )
-    meeting.own_attendance = meeting.own_attendances[0] if meeting.own_attendances else None
+    meeting = get_object_or_404(meetings_for(campus=campus).select_related("series"), pk=pk)
+    meeting.campus = campus
+    meeting.agenda = agenda_rows(meeting=meeting)
+    own = Attendance.objects.filter(meeting_id=meeting.pk, user_id=user.pk)
+    meeting.own_attendance = own.first()
     return meeting
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaRow:
+    """An agenda item as the meeting's page shows it: `title` is the item's own, else its
+    topic's in the reader's language (`topic_title`), else "" (the kind's usual title);
+    `facilitator` their name or e-mail address, or ""."""
+
+    kind: str
+    title: str
+    duration_minutes: int | None
+    topic_id: int | None
+    topic_title: str
+    facilitator: str
+    notes: str
+
+
+def agenda_rows(*, meeting: Meeting) -> list[AgendaRow]:
+    """The meeting's agenda in order, as plain values (the topics' titles in the reader's
+    language). One query."""
+    from training.selectors import shown_title
+
+    rows = (
+        AgendaItem.objects.filter(meeting_id=meeting.pk)
+        .order_by("position")
+        .values_list(
+            "kind",
+            "title",
+            "duration_minutes",
+            "topic_id",
+            shown_title("topic__"),
+            "facilitator__name",
+            "facilitator__email",
+            "notes",
+        )
+    )
+    return [
+        AgendaRow(
+            kind,
+            title or topic_title or "",
+            minutes,
+            topic_id,
+            topic_title or "",
+            name or email or "",
+            notes,
+        )
+        for kind, title, minutes, topic_id, topic_title, name, email, notes in rows
+    ]
 
 
 def previous_time_and_place(*, meeting: Meeting):

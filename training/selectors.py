@@ -56,13 +56,14 @@ def _sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def shown_title():
+def shown_title(prefix: str = ""):
     """The title the reader sees, as an expression: in their language, else in the other one
-    (as `topic.title` falls back)."""
+    (as `topic.title` falls back). `prefix`: the path to the topic from the model queried
+    (e.g. "topic__"), none from Topic itself."""
     first = reader_language()
     order = [first, *(lang for lang in TOPIC_LANGUAGES if lang != first)]
     return Coalesce(
-        *(NullIf(f"title_{lang}", models.Value("")) for lang in order),
+        *(NullIf(f"{prefix}title_{lang}", models.Value("")) for lang in order),
         output_field=models.CharField(),
     )
 

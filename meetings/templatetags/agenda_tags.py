@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime, template_localtime
 from django.utils.translation import gettext
 
-from meetings.models import AgendaItem, DiscussionSuggestion
+from meetings.models import DEFAULT_AGENDA_TITLES, AgendaItem, DiscussionSuggestion
 from meetings.rows import addresses, csrf_input
 
 register = template.Library()
@@ -149,6 +149,39 @@ def agenda_item_row(context, item, position, count, agenda_url):
     )
 
 
+@register.simple_tag
+def agenda_read_items(rows):
+    """The agenda as everyone reads it on the meeting's page (meetings.selectors.agenda_rows):
+    each item's kind, title, length, topic (linked), facilitator and notes, as `<li>`."""
+    words = _agenda_words()
+    defaults = {kind: escape(str(title)) for kind, title in DEFAULT_AGENDA_TITLES.items()}
+    topic_at = addresses("training:topic_detail", None, "pk")
+    items = []
+    for row in rows:
+        kind = words["kinds"].get(row.kind) or escape(row.kind)
+        text = [
+            '<li class="agenda-item">\n'
+            f'<span class="badge agenda-kind agenda-kind-{escape(row.kind)}">{kind}</span>\n'
+            f"<strong>{escape(row.title) if row.title else defaults.get(row.kind, kind)}</strong>"
+        ]
+        if row.duration_minutes:
+            minutes = words["min"] % {"n": row.duration_minutes}
+            text.append(f' <span class="text-body-secondary">({minutes})</span>')
+        if row.topic_id is not None:
+            text.append(
+                f'\n<br><span class="small">{words["topic"]} <a href="{topic_at(row.topic_id)}">'
+                f"{escape(row.topic_title)}</a></span>"
+            )
+        if row.facilitator:
+            person = words["by"] % {"person": escape(row.facilitator)}
+            text.append(f'\n<br><span class="small">{person}</span>')
+        if row.notes:
+            text.append(f'\n<div class="small">{linebreaksbr(row.notes, autoescape=True)}</div>')
+        text.append("\n</li>")
+        items.append("".join(text))
+    return mark_safe("\n".join(items))  # every value escaped above
+
+
 @register.simple_tag(takes_context=True)
 def offer_items(context, offers, action):
     """The open offers to facilitate (training.selectors.OfferRow), each with its button that
@@ -246,10 +279,13 @@ def from_last_time_items(context, rows):
 
 
 @register.simple_tag(takes_context=True)
-def action_item_rows(context, rows, toggles):
-    """The table rows of a meeting's action items (meetings.selectors.ActionRow). `toggles`:
-    each Done button submits its own form, kept outside the minutes form (`action_done_forms`);
-    otherwise the owner of an open item gets a button to mark it done."""
+def action_items_table(context, rows, toggles):
+    """A meeting's action items (meetings.selectors.ActionRow) as a table, or a line saying
+    there are none. `toggles`: each Done button submits its own form, kept outside the minutes
+    form (`action_done_forms`); otherwise the owner of an open item gets a button to mark it
+    done."""
+    if not rows:
+        return mark_safe(f"<p>{gettext('No action items.')}</p>")
     csrf, dates, done_at = csrf_input(context), _Dates(), _doneaddresses(context)
     user_id = context["user"].pk
     done_word, not_done, not_yet = gettext("Done"), gettext("Not done"), gettext("Not yet")
@@ -286,7 +322,16 @@ def action_item_rows(context, rows, toggles):
             f"<td>\n{done}\n</td>\n"
             "</tr>"
         )
-    return mark_safe("\n".join(items))  # every value escaped above
+    headings = "".join(
+        f'<th scope="col">{heading}</th>'
+        for heading in (gettext("Action"), gettext("Owner"), gettext("Due"), done_word)
+    )
+    return mark_safe(  # every value escaped above
+        '<div class="table-responsive">\n<table class="table table-sm align-middle">\n'
+        f"<thead><tr>{headings}</tr></thead>\n<tbody>\n"
+        + "\n".join(items)
+        + "\n</tbody>\n</table>\n</div>"
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -301,6 +346,18 @@ def action_done_forms(context, rows):
             f'<input type="hidden" name="done" value="{0 if row.done else 1}">\n'
             "</form>"
             for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def minutes_section_items(sections):
+    """The minutes' sections as read: each (label, text) a heading and its text, "—" if empty."""
+    return mark_safe(  # every value escaped
+        "".join(
+            f'<h3 class="h6">{escape(str(label))}</h3>'
+            f"<p>{linebreaksbr(text, autoescape=True) if text else '—'}</p>"
+            for label, text in sections
         )
     )
 

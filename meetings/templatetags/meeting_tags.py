@@ -162,6 +162,24 @@ def responder_items(responders, empty, *, notes=False):
     return mark_safe("".join(items))  # every value escaped above
 
 
+@register.simple_tag
+def meeting_change_items(changes, campus):
+    """The `<li>` items of a meeting's changes (meetings.selectors.meeting_changes): when, in
+    the campus's time zone, what changed, and by whom."""
+    by = gettext("%(what)s by %(by)s")
+    datetime_format = get_format("DATETIME_FORMAT")
+    items = []
+    for change in changes:
+        when = timezone.localtime(change["at"], campus.tz)
+        what = escape(str(change["what"]))
+        done = by % {"what": what, "by": escape(change["by"])} if change["by"] else what
+        items.append(
+            f"<li>{escape(date_format(when, datetime_format))} {escape(date_format(when, 'T'))}"
+            f" — {done}</li>"
+        )
+    return mark_safe("\n".join(items))  # every value escaped above
+
+
 @lru_cache(maxsize=16)
 def _list_words(language):
     """The words of a list's rows in the active `language` (the key), translated once per

@@ -235,7 +235,7 @@ def test_actions_of_and_before_reads_both_lists_in_one_query(
     assert [row.pk for row in selectors.open_actions_before(meeting=meeting)] == [still_open.pk]
 
 
-def test_action_item_rows_for_coordinators_owners_and_others(world, meeting):
+def test_action_items_table_for_coordinators_owners_and_others(world, meeting):
     mine = ActionItemFactory(
         meeting=meeting, text=TYPED, owner=world.peer, due_on=dt.date(2026, 9, 5)
     )
@@ -244,8 +244,11 @@ def test_action_item_rows_for_coordinators_owners_and_others(world, meeting):
     nobody = ActionItemFactory(meeting=meeting, text="Nobody's", due_on=dt.date(2026, 9, 9))
     rows, _ = selectors.actions_of_and_before(meeting=meeting)
     assert [row.pk for row in rows] == [mine.pk, nobody.pk, closed.pk]
-    html = _render("{% action_item_rows rows True %}", rows=rows, **_page(world, world.coordinator))
-    first, second, third = html.split("</tr>")[:3]
+    html = _render(
+        "{% action_items_table rows True %}", rows=rows, **_page(world, world.coordinator)
+    )
+    assert '<thead><tr><th scope="col">Action</th><th scope="col">Owner</th>' in html
+    _head, first, second, third = html.split("</tr>")[:4]
     assert f"<td>{ESCAPED}</td>\n<td>{world.peer}</td>\n<td>5 Sep 2026</td>" in first
     assert (
         f'<button type="submit" form="action-done-{mine.pk}" class="btn btn-sm '
@@ -255,15 +258,19 @@ def test_action_item_rows_for_coordinators_owners_and_others(world, meeting):
     assert "<td>Nobody&#x27;s</td>\n<td>—</td>\n<td>9 Sep 2026</td>" in second
     assert f"<td>Closed</td>\n<td>{world.peer}</td>\n<td>—</td>" in third
     assert 'class="btn btn-sm btn-success">Done<span' in third
-    html = _render("{% action_item_rows rows False %}", rows=rows, **_page(world, world.peer))
-    first, second, third = html.split("</tr>")[:3]
+    html = _render("{% action_items_table rows False %}", rows=rows, **_page(world, world.peer))
+    _head, first, second, third = html.split("</tr>")[:4]
     done = f"/c/riverside/meetings/{meeting.pk}/minutes/actions/{mine.pk}/done/"
     assert f'<form method="post" action="{done}">{CSRF}' in first
     assert "<form" not in second and "<td>\nNot yet\n</td>" in second
     assert "<form" not in third and "<td>\nDone\n</td>" in third
     with translation.override("fr"):
-        html = _render("{% action_item_rows rows False %}", rows=rows, **_page(world, world.peer))
-    assert "Marquer comme fait" in html and "<td>\nPas encore\n</td>" in html
+        html = _render("{% action_items_table rows False %}", rows=rows, **_page(world, world.peer))
+    assert (
+        "Marquer comme fait" in html
+        and '<th scope="col">Responsable du suivi</th>' in html
+        and "<td>\nPas encore\n</td>" in html
+    )
     html = _render("{% action_done_forms rows %}", rows=rows, **_page(world, world.coordinator))
     assert f'<form method="post" id="action-done-{mine.pk}" action="{done}" hidden>' in html
     assert html.count('name="done" value="1"') == 2
@@ -316,7 +323,9 @@ def test_tags_print_nothing_for_empty_lists(world):
     page = _page(world, world.peer)
     for tag in ("from_last_time_items", "action_done_forms"):
         assert _render(f"{{% {tag} rows %}}", rows=[], **page) == ""
-    assert _render("{% action_item_rows rows True %}", rows=[], **page) == ""
+    assert _render("{% action_items_table rows True %}", rows=[], **page) == (
+        "<p>No action items.</p>"
+    )
     assert _render("{% agenda_item_rows rows '/a/' %}", rows=[]) == ""
     assert _render("{% offer_items rows '/o/' %}", rows=[]) == ""
     campus = types.SimpleNamespace(slug="riverside")
@@ -379,4 +388,75 @@ def test_a_meeting_rows_addresses_are_those_django_reverses(name):
     campus = types.SimpleNamespace(slug="north-campus")
     assert addresses(name, campus, "pk")(58) == reverse(
         name, kwargs={"campus": "north-campus", "pk": 58}
+    )
+
+
+# --- the meeting's page: its agenda and its changes -----------------------------------------
+def test_agenda_rows_and_items_as_everyone_reads_them(world, meeting):
+    meeting.agenda_items.all().delete()
+    topic = TopicFactory(title="Boundaries", title_fr="Limites")
+    AgendaItemFactory(
+        meeting=meeting,
+        position=2,
+        kind=AgendaItem.Kind.TRAINING,
+        title="",
+        topic=topic,
+        facilitator=UserFactory(name="", email="bo@example.edu"),
+        duration_minutes=25,
+        notes=f"{TYPED}\nline two",
+    )
+    AgendaItemFactory(
+        meeting=meeting,
+        position=1,
+        kind=AgendaItem.Kind.CASE_COLLABORATION,
+        title="",
+        duration_minutes=None,
+    )
+    AgendaItemFactory(meeting=meeting, position=3, kind=AgendaItem.Kind.OTHER, title=TYPED)
+    rows = selectors.agenda_rows(meeting=meeting)
+    assert [(row.kind, row.title, row.facilitator) for row in rows] == [
+        ("case_collaboration", "", ""),
+        ("training", "Boundaries", "bo@example.edu"),
+        ("other", TYPED, ""),
+    ]
+    html = _render("{% agenda_read_items rows %}", rows=rows)
+    first, second, third = html.split("</li>")[:3]
+    assert "<strong>Case collaboration</strong>" in first and "min)" not in first
+    assert (
+        '<span class="badge agenda-kind agenda-kind-training">Training</span>\n'
+        '<strong>Boundaries</strong> <span class="text-body-secondary">(25 min)</span>\n'
+        f'<br><span class="small">Topic: <a href="/catalogue/{topic.pk}/">Boundaries</a></span>\n'
+        '<br><span class="small">Facilitated by bo@example.edu</span>\n'
+        f'<div class="small">{ESCAPED}<br>line two</div>'
+    ) in second
+    assert f"<strong>{ESCAPED}</strong>" in third
+    with translation.override("fr"):
+        rows = selectors.agenda_rows(meeting=meeting)
+        html = _render("{% agenda_read_items rows %}", rows=rows)
+    assert ">Limites</a>" in html and "<strong>Limites</strong>" in html
+    assert "Animé par bo@example.edu" in html and "(25 min)" in html
+    assert _render("{% agenda_read_items rows %}", rows=[]) == ""
+
+
+def test_minutes_sections_as_read(db):
+    sections = [("What is going well", f"{TYPED}\ntwo"), ("Ideas", "")]
+    assert _render("{% minutes_section_items sections %}", sections=sections) == (
+        f'<h3 class="h6">What is going well</h3><p>{ESCAPED}<br>two</p>'
+        '<h3 class="h6">Ideas</h3><p>—</p>'
+    )
+
+
+def test_meeting_changes_in_the_campus_zone_escaped(world):
+    changes = [
+        {"at": dt.datetime(2026, 9, 8, 22, 5, tzinfo=dt.UTC), "by": TYPED, "what": "moved"},
+        {"at": dt.datetime(2026, 9, 8, 21, 0, tzinfo=dt.UTC), "by": None, "what": TYPED},
+    ]
+    html = (
+        engines["django"]
+        .from_string("{% load meeting_tags %}{% meeting_change_items changes campus %}")
+        .render({"changes": changes, "campus": world.campus})
+    )
+    assert html == (
+        f"<li>8 Sep 2026, 18:05 EDT — moved by {ESCAPED}</li>\n"
+        f"<li>8 Sep 2026, 17:00 EDT — {ESCAPED}</li>"
     )
