@@ -21,6 +21,7 @@ from members.validators import (
 
 from . import selectors, services
 from .models import ActionItem, Attendance, DiscussionSuggestion, Meeting
+from .people import campus_people, option_html
 
 
 class DateInput(forms.DateInput):
@@ -42,21 +43,27 @@ class TimeInput(forms.TimeInput):
 
 class PlainSelect(forms.Select):
     """Django's Select (the same markup, without option groups), drawn in one pass in Python
-    instead of through a template per option: for long lists, such as a campus's people."""
+    instead of through a template per option: for long lists, such as a campus's people. Given
+    `DrawnChoices`, it takes their options as drawn."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = self.format_value(value)
         chosen = chosen[0] if chosen else None
-        options = []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = option_value == chosen
-            if selected:
-                chosen = None  # only the first match, as Django's Select
-            options.append(
-                f'\n  <option value="{escape(option_value)}"'
-                f"{' selected' if selected else ''}>{escape(str(label))}</option>"
-            )
+        choices = self.choices
+        if isinstance(choices, DrawnChoices):
+            options = choices.options
+            if chosen is not None and chosen in choices.values:
+                at = choices.values.index(chosen)  # only the first match, as Django's Select
+                options = options.copy()
+                options[at] = option_html(chosen, str(choices.choices[at][1]), selected=True)
+        else:
+            options = []
+            for option_value, label in choices:
+                option_value = "" if option_value is None else str(option_value)
+                selected = option_value == chosen
+                if selected:
+                    chosen = None  # only the first match, as Django's Select
+                options.append(option_html(option_value, str(label), selected=selected))
         final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return mark_safe(
             f'<select name="{escape(name)}"{final_attrs}>{"".join(options)}\n</select>'
@@ -78,11 +85,24 @@ class ReadChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
-def people_choices(*, campus, empty_label) -> ReadChoices:
-    """The campus's active people as a select's choices: (id, name or e-mail), read as plain
-    values rather than whole users."""
-    people = selectors.active_people(campus=campus).values_list("pk", "name", "email")
-    return ReadChoices([("", empty_label)] + [(pk, name or email) for pk, name, email in people])
+class DrawnChoices(ReadChoices):
+    """Choices with each `<option>` already drawn (`options`, none selected), and their values
+    as strings (`values`), for a PlainSelect."""
+
+    def __init__(self, choices, options):
+        super().__init__(choices)
+        self.options = list(options)
+        self.values = ["" if value is None else str(value) for value, _label in self.choices]
+
+
+def people_choices(*, campus, empty_label) -> DrawnChoices:
+    """The campus's active people as a select's choices: (id, name or e-mail), kept in the
+    cache while none of them changes (meetings/people.py), the empty choice first."""
+    people = campus_people(campus=campus)
+    return DrawnChoices(
+        [("", empty_label), *people.choices],
+        [option_html("", str(empty_label)), *people.options],
+    )
 
 
 AGENDA_CHOICES = [

@@ -23,15 +23,14 @@ and never case-collaboration notes or minutes; each coordinator's page is render
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 from meetings.models import ActionItem, AgendaItem, Attendance, DiscussionSuggestion, Meeting
+from members import versions
 from members.models import Campus, Membership, User
 from training.models import FacilitationOffer, Topic, TopicReference
 
@@ -42,23 +41,14 @@ MAX_AGE = dt.timedelta(hours=1)
 # reads what one of the old kept (during a deployment both run).
 FORMAT = 2
 CATALOGUE = "all"
-
-
-def _version_key(scope) -> str:
-    return f"dashboard-version:{scope}"
+NAME = "dashboard"  # of its versions (members/versions.py)
 
 
 def _key(campus: Campus, now: dt.datetime) -> str:
     """Where the campus's dashboard is kept now: its versions, its local day, the language."""
-    keys = [_version_key(campus.pk), _version_key(CATALOGUE)]
-    versions = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in versions}
-    if missing:
-        cache.set_many(missing, timeout=None)
-        versions.update(missing)
+    campus_version, catalogue_version = versions.current((NAME, campus.pk), (NAME, CATALOGUE))
     day = now.astimezone(campus.tz).date().isoformat()
     language = translation.get_language() or ""
-    campus_version, catalogue_version = versions[keys[0]], versions[keys[1]]
     return f"dashboard:{FORMAT}:{campus.pk}:{campus_version}:{catalogue_version}:{day}:{language}"
 
 
@@ -116,20 +106,7 @@ def dashboard_html(
 def changed(scope) -> None:
     """The dashboard of campus `scope` (a campus id, or CATALOGUE for every campus) must be
     computed again: now, and once more when the current transaction commits."""
-
-    def bump():
-        cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
-
-    bump()
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    # Once per transaction and scope: saving a roster of 200 is one bump at its commit. (Django
-    # drops the callbacks of a transaction or savepoint that is rolled back.)
-    if any(getattr(f, "dashboard_scope", None) == scope for _, f, *_ in connection.run_on_commit):
-        return
-    bump.dashboard_scope = scope
-    transaction.on_commit(bump)
+    versions.replace(NAME, scope)
 
 
 def _meeting_campus(meeting_id) -> int | None:
