@@ -108,7 +108,10 @@ def _roles(campus: Campus) -> dict[int, str]:
     labels = _labels(Membership.Role.choices)
     return {
         user_id: labels[role]
-        for user_id, role in Membership.objects.filter(campus=campus).values_list("user_id", "role")
+        # In no order (a membership's own is by campus and name: two joins and a sort).
+        for user_id, role in Membership.objects.filter(campus=campus)
+        .order_by()
+        .values_list("user_id", "role")
     }
 
 
