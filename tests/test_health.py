@@ -236,3 +236,16 @@ def test_the_cache_goes_back_to_redis_once_it_answers(redis_url, caplog, monkeyp
         ("INFO", "Cache: Redis answers again; back to the shared cache"),
     ]
     backend.delete("greeting")
+
+
+def test_the_cache_keeps_one_redis_client_per_process(redis_url):
+    """A client per connection pool, not one per call (redis-py builds a table of some 340
+    response callbacks in each constructor); its connections closed, it connects again."""
+    backend = degrading.DegradingRedisCache(redis_url, {"KEY_PREFIX": "client-test"})
+    backend.set("greeting", "from redis")
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client("greeting") is client
+    client.connection_pool.disconnect()  # as when Redis restarts
+    assert backend.get("greeting") == "from redis"
+    assert backend._cache.get_client() is client
+    backend.delete("greeting")
