@@ -15,13 +15,13 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
 from meetings.models import AgendaItem, Attendance, Meeting
-from members.models import Campus, Membership
+from members.models import Campus, Membership, User
 from members.selectors import VISIBLE_STATUSES
 
 from . import selectors
@@ -84,13 +84,23 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
+def _cell(value) -> str:
+    """One cell, made inert, as the csv module writes it (Excel's dialect): quoted, its quotes
+    doubled, when it holds a comma, a quote or a line break."""
+    text = inert(value)
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
 def _cells(values: Sequence) -> str:
     """Some cells, made inert, as they read within a CSV line (separated by commas, quoted
     where they need it). The big exports repeat the same meeting, person or label on many
     rows: each is made once, and a row is those pieces joined by commas."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([inert(value) for value in values])
-    return out.getvalue()
+    cells = [_cell(value) for value in values]
+    return '""' if cells == [""] else ",".join(cells)  # a lone empty cell, as csv writes it
 
 
 def _lines_to_csv(header: Sequence[str], lines: Iterable[str]) -> str:
@@ -104,20 +114,24 @@ def _labels(choices) -> dict[str, str]:
     return {value: _cells([label]) for value, label in choices}
 
 
-def _roles(campus: Campus) -> dict[int, str]:
+def _people(campus: Campus) -> dict[int, str]:
+    """Each member's cells (name, e-mail address, role), made once per export: one query, in
+    no order (a membership's own is by campus and name: two joins and a sort)."""
     labels = _labels(Membership.Role.choices)
-    return {
-        user_id: labels[role]
-        # In no order (a membership's own is by campus and name: two joins and a sort).
-        for user_id, role in Membership.objects.filter(campus=campus)
+    members = (
+        Membership.objects.filter(campus=campus)
         .order_by()
-        .values_list("user_id", "role")
+        .values_list("user_id", "user__name", "user__email", "role")
+    )
+    return {
+        user_id: f"{_cells([name, email])},{labels[role]}" for user_id, name, email, role in members
     }
 
 
-def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) -> Iterator[str]:
+def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) -> list[str]:
     """Plain values, not model instances; each meeting's (pk, start, title, status) and each
-    person's cells made once, not once per row."""
+    person's cells made once, not once per row. The rows read without the people's names and
+    addresses (each person's cells come from the campus's memberships, read once)."""
     tz = campus.tz
     meeting_status = _labels(Meeting.Status.choices)
     meeting_cells = {}
@@ -125,19 +139,25 @@ def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) ->
         local = starts_at.astimezone(tz)
         day, time = local.date().isoformat(), local.strftime("%H:%M")
         meeting_cells[pk] = f"{_cells([pk, day, time, title])},{meeting_status[status]}"
-    roles = _roles(campus)
+    people = _people(campus)
     response = _labels(Attendance.Response.choices)
     presence = _labels(Attendance.Presence.choices)
-    person_cells = {}
-    for meeting_id, user_id, name, email, said, note, was in attendances.order_by(
-        "meeting__starts_at", "meeting_id", "user__name", "user__email"
-    ).values_list("meeting_id", "user_id", "user__name", "user__email", "response",
-                  "response_note", "presence"):  # fmt: skip
-        person = person_cells.get(user_id)
-        if person is None:
-            person = person_cells[user_id] = f"{_cells([name, email])},{roles.get(user_id, '')}"
-        note = _cells([note]) if note else ""
-        yield f"{meeting_cells[meeting_id]},{person},{response[said]},{note},{presence[was]}\r\n"
+    rows = list(
+        attendances.order_by(
+            "meeting__starts_at", "meeting_id", "user__name", "user__email"
+        ).values_list("meeting_id", "user_id", "response", "response_note", "presence")
+    )
+    # Anyone expected who is no member of the campus any more (a membership removed): their
+    # name and address without a role, as before. Read only when there is such a person.
+    strangers = {row[1] for row in rows} - people.keys()
+    if strangers:
+        users = User.objects.filter(pk__in=strangers).values_list("pk", "name", "email")
+        people.update({pk: f"{_cells([name, email])}," for pk, name, email in users})
+    return [
+        f"{meeting_cells[meeting_id]},{people[user_id]},{response[said]},"
+        f"{_cells([note]) if note else ''},{presence[was]}\r\n"
+        for meeting_id, user_id, said, note, was in rows
+    ]
 
 
 def meeting_attendance_csv(*, meeting: Meeting) -> str:

@@ -179,6 +179,29 @@ def test_cells_quote_commas_quotes_and_line_breaks_once():
     }
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["Dana"],
+        [""],
+        ["", ""],
+        [None, 7, 2.5],
+        ["a,b", 'say "hi"', "line\nbreak", "carriage\rreturn", "é, ü", " spaced "],
+        ["=1+1", "-minus", "@at", "\ttab", "\rstart", "+plus"],
+        ['"', ",", "\r\n", "'quoted'"],
+    ],
+)
+def test_cells_are_what_the_csv_module_writes(values):
+    """Cells made once and joined read back as the csv module's own row: line breaks inside a
+    cell are quoted too (a spreadsheet would otherwise start a new row)."""
+    out = io.StringIO()
+    csv.writer(out).writerow([exports.inert(value) for value in values])
+    assert exports._cells(values) + "\r\n" == out.getvalue()
+    assert next(csv.reader(io.StringIO(exports._cells(values)))) == [
+        exports.inert(value) for value in values
+    ]
+
+
 def test_attendance_csv_cells_with_commas_and_quotes_read_back_as_typed(client, world, now):
     w = world
     w.peer.name = 'Lee, "Sam"'
