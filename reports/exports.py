@@ -3,7 +3,7 @@ training record, topic coverage.
 
 Every cell goes through `inert`, so that a spreadsheet never runs a value as a formula. The
 case-collaboration notes are never read here (this module does not import their model); neither
-are the minutes. Each export takes a fixed number of queries.
+are the minutes. Each export takes a fixed number of queries, whatever its number of rows.
 
 Headers and words in cells (statuses, roles, yes/no) are in the language of the person
 downloading (the request's); dates stay ISO (2026-09-01) and times 24-hour, for spreadsheets.
@@ -161,7 +161,8 @@ def _attendance_lines(campus: Campus, meetings: Iterable[tuple], attendances) ->
 
 
 def meeting_attendance_csv(*, meeting: Meeting) -> str:
-    """A row per person expected at the meeting. Two queries."""
+    """A row per person expected at the meeting. Two queries (three when someone expected is
+    no longer a member of the campus)."""
     return _lines_to_csv(
         ATTENDANCE_HEADER,
         _attendance_lines(
@@ -174,7 +175,8 @@ def meeting_attendance_csv(*, meeting: Meeting) -> str:
 
 def attendance_csv(*, campus: Campus, start: dt.date, end: dt.date) -> str:
     """A row per person per meeting, for the meetings (cancelled ones too, marked so) that start
-    between `start` and `end` inclusive, in the campus's time zone. Three queries."""
+    between `start` and `end` inclusive, in the campus's time zone. Three queries (four when
+    someone expected is no longer a member of the campus)."""
     tz = campus.tz
     since = selectors.local_midnight(start, tz)
     until = selectors.local_midnight(end + dt.timedelta(days=1), tz)

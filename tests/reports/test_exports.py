@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance, CaseCollaborationNotes, Minutes
 from reports import exports
+from tests.factories import UserFactory
 
 from .conftest import NOW, attend, local, meeting
 
@@ -234,3 +235,17 @@ def test_training_csv_cells_with_commas_and_quotes_read_back_as_typed(client, sc
     rows = _rows(_get(client, "reports:training_csv", w))
     peer = [r for r in rows[1:] if r[1] == w.peer.email]
     assert peer and all(r[0] == 'Lee, "Sam"' and len(r) == 9 for r in peer)
+
+
+def test_attendance_of_someone_no_longer_a_member_keeps_their_name_without_a_role(
+    client, world, now
+):
+    w = world
+    m = meeting(w.campus, local(2026, 9, 1), "September")
+    attend(m, w.peer, Attendance.Presence.PRESENT)
+    gone = UserFactory(name="Former Member", email="former@example.edu")
+    attend(m, gone, Attendance.Presence.ABSENT)  # their membership since removed
+    rows = _rows(_get(client, "reports:attendance_csv", w, start="2026-09-01", end="2026-09-01"))
+    by_email = {row[6]: row for row in rows[1:]}
+    assert by_email["former@example.edu"][5:8] == ["Former Member", "former@example.edu", ""]
+    assert by_email[w.peer.email][7] == "Peer supporter"
