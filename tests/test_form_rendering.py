@@ -354,3 +354,45 @@ def test_fields_drawn_in_python_match_the_field_template():
             assert field.as_field_group() == _field_template(field), (field.name, form.is_bound)
             compared += 1
     assert compared == 4 * (len(SampleForm.base_fields) + len(EdgeForm.base_fields))
+
+
+# What a form's fields were drawn with before `{% form_fields %}` (templates/includes/_form.html).
+FORM_TEMPLATE = """{% if form.non_field_errors %}
+  <div class="alert alert-danger" role="alert">{% for e in form.non_field_errors %}<p class="mb-0">{{ e }}</p>{% endfor %}</div>
+{% endif %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}{{ field.as_field_group }}{% endfor %}"""  # noqa: E501
+
+
+class CheckedForm(SampleForm):
+    def clean(self):
+        raise forms.ValidationError(["<b>Not</b> & this", mark_safe("<em>kept</em>")])
+
+
+def _tight(html):
+    import re
+
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda: SampleForm(),
+        lambda: SampleForm({"title": "<x>", "kind": "b", "secret": 's"1'}),
+        lambda: CheckedForm({"title": "ok", "kind": "a", "agree": "on"}),
+    ],
+)
+def test_form_fields_draws_what_the_form_template_drew(form):
+    from django.template import engines
+
+    form = form()
+    form.is_valid() if form.is_bound else None
+    engine = engines["django"]
+    drawn = engine.from_string("{% load form_tags %}{% form_fields form %}").render({"form": form})
+    expected = engine.from_string(FORM_TEMPLATE).render({"form": form})
+    assert _tight(drawn) == _tight(expected)  # the same, but for blank space between tags
+    assert "<input" in drawn and "<label" in drawn
+    if form.is_bound and form.non_field_errors():
+        assert '<p class="mb-0">&lt;b&gt;Not&lt;/b&gt; &amp; this</p>' in drawn
+        assert '<p class="mb-0"><em>kept</em></p>' in drawn
