@@ -3,6 +3,7 @@ suggestions, action items) printed in one pass in Python, each word translated o
 and everything a person typed escaped, rather than a template loop with its translations,
 `{% url %}` and `{% csrf_token %}` for every row."""
 
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -12,7 +13,7 @@ from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime, template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from meetings.models import DEFAULT_AGENDA_TITLES, AgendaItem, DiscussionSuggestion
 from meetings.rows import addresses, csrf_input
@@ -149,12 +150,25 @@ def agenda_item_row(context, item, position, count, agenda_url):
     )
 
 
+@lru_cache(maxsize=16)
+def _read_words(language) -> dict:
+    """The words of the agenda as read, in the active `language` (the key), translated once
+    per process and language."""
+    return {
+        "kinds": {kind: escape(str(label)) for kind, label in AgendaItem.Kind.choices},
+        "defaults": {kind: escape(str(title)) for kind, title in DEFAULT_AGENDA_TITLES.items()},
+        "min": gettext("%(n)s min"),
+        "topic": gettext("Topic:"),
+        "by": gettext("Facilitated by %(person)s"),
+    }
+
+
 @register.simple_tag
 def agenda_read_items(rows):
     """The agenda as everyone reads it on the meeting's page (meetings.selectors.agenda_rows):
     each item's kind, title, length, topic (linked), facilitator and notes, as `<li>`."""
-    words = _agenda_words()
-    defaults = {kind: escape(str(title)) for kind, title in DEFAULT_AGENDA_TITLES.items()}
+    words = _read_words(get_language())
+    defaults = words["defaults"]
     topic_at = addresses("training:topic_detail", None, "pk")
     items = []
     for row in rows:
@@ -348,6 +362,31 @@ def action_done_forms(context, rows):
             for row in rows
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def minutes_saved(context, minutes, writing):
+    """When the minutes were last saved (in the campus's time zone) and by whom; for those
+    `writing` them, the link to their history. Nothing when there are no minutes to read."""
+    if not minutes and not writing:
+        return ""
+    campus, parts = context["campus"], []
+    if minutes:
+        when = localtime(minutes.updated_at, campus.tz)
+        parts.append(
+            gettext("Last saved %(when)s %(zone)s")
+            % {
+                "when": escape(date_filter(when, "DATETIME_FORMAT")),
+                "zone": escape(date_filter(when, "T")),
+            }
+        )
+        if minutes.updated_by:
+            parts.append(f" · {escape(str(minutes.updated_by))}")
+    if writing:
+        url = addresses("meetings:minutes_history", campus, "pk")(context["meeting"].pk)
+        link = f'<a href="{url}">{gettext("Change history and who read the case notes")}</a>'
+        parts.append(f'<span class="no-print">{" · " if minutes else ""}{link}</span>')
+    return mark_safe(f'<p class="small text-body-secondary">{"".join(parts)}</p>')  # escaped
 
 
 @register.simple_tag

@@ -163,6 +163,109 @@ def responder_items(responders, empty, *, notes=False):
 
 
 @register.simple_tag
+def meeting_heading(meeting, campus, facilitators=()):
+    """The facts a printed agenda or minutes must carry: the campus, when (date, time, time
+    zone), where, and the agenda's facilitators."""
+    where = f"\n· {escape(meeting.location)}" if meeting.location else ""
+    if meeting.online_link:
+        where += f'\n· <span class="meeting-online">{escape(meeting.online_link)}</span>'
+    html = (
+        f'<p class="meeting-facts mb-2">\n<span class="meeting-campus">{escape(campus.name)}'
+        f"</span> ·\n{meeting_when(meeting, campus)}{where}\n</p>"
+    )
+    if facilitators:
+        names = escape(", ".join(str(name) for name in facilitators))
+        html += (
+            f'\n<p class="meeting-facilitators small mb-2">{gettext("Facilitators:")} {names}</p>'
+        )
+    return mark_safe(html)  # every value escaped, the time by meeting_when
+
+
+@lru_cache(maxsize=16)
+def _action_words(language) -> dict:
+    return {
+        "presence": gettext("Take presence"),
+        "edit": gettext("Edit or reschedule"),
+        "agenda": gettext("Build the agenda"),
+        "minutes": gettext("Minutes"),
+        "ics": gettext("Add to calendar (.ics)"),
+        "cancel": gettext("Cancel the meeting"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def meeting_actions(context, meeting):
+    """The buttons of a meeting's page: for its campus's coordinators, presence (first while it
+    is due), editing, the agenda and cancelling; for everyone, the minutes and the calendar
+    file."""
+    campus, coordinator = context["campus"], context["is_coordinator"]
+    words = _action_words(get_language())
+    open_ = not meeting.is_cancelled
+
+    def link(style, name, word, extra=""):
+        url = addresses(f"meetings:{name}", campus, "pk")(meeting.pk)
+        return f'<a class="btn {style}" href="{url}"{extra}>{words[word]}</a>'
+
+    links = []
+    if coordinator and meeting.presence_due:
+        links.append(link("btn-primary", "roster", "presence"))
+    if coordinator and open_:
+        links.append(link("btn-outline-primary", "meeting_edit", "edit"))
+        links.append(link("btn-outline-primary", "agenda", "agenda"))
+    if coordinator and meeting.has_started and open_ and not meeting.presence_due:
+        links.append(link("btn-outline-primary", "roster", "presence"))
+    if open_:
+        links.append(link("btn-outline-primary", "minutes", "minutes"))
+    links.append(link("btn-outline-primary", "meeting_ics", "ics", " download"))
+    if coordinator and meeting.takes_responses:
+        links.append(link("btn-outline-danger", "meeting_cancel", "cancel"))
+    return mark_safe("\n".join(links))  # addresses escaped, words the translators'
+
+
+@lru_cache(maxsize=16)
+def _response_words(language) -> dict:
+    """The words of a meeting's responses in the active `language` (the key), translated once
+    per process and language."""
+    return {
+        "heading": gettext("Responses"),
+        "counts": gettext(
+            "<strong>%(a)s</strong> attending · <strong>%(n)s</strong> not attending · "
+            "<strong>%(r)s</strong> no response"
+        ),
+        "lists": [
+            ("attending", gettext("Attending"), gettext("Nobody yet."), True),
+            ("not_attending", gettext("Not attending"), gettext("Nobody."), True),
+            ("no_response", gettext("No response"), gettext("Everyone has answered."), False),
+        ],
+    }
+
+
+@register.simple_tag
+def response_section(responses):
+    """A meeting's responses for its coordinators (meetings.selectors.responses): the counts,
+    then who is attending, who is not (with what they added) and who has not answered."""
+    words = _response_words(get_language())
+    counts = words["counts"] % {
+        "a": len(responses["attending"]),
+        "n": len(responses["not_attending"]),
+        "r": len(responses["no_response"]),
+    }
+    columns = "\n".join(
+        f'<div class="col-md-4"><h3 class="h6">{title}</h3>\n'
+        f'<ul class="list-unstyled">{responder_items(responses[key], empty, notes=notes)}</ul>'
+        "</div>"
+        for key, title, empty, notes in words["lists"]
+    )
+    return mark_safe(  # translations are the translators' markup; names escaped by the items
+        '<section aria-labelledby="responses-heading">\n'
+        f'<h2 id="responses-heading" class="h4">{words["heading"]}</h2>\n'
+        f'<p class="response-counts">{counts}</p>\n'
+        f'<div class="row g-3">\n{columns}\n</div>\n'
+        "</section>"
+    )
+
+
+@register.simple_tag
 def meeting_change_items(changes, campus):
     """The `<li>` items of a meeting's changes (meetings.selectors.meeting_changes): when, in
     the campus's time zone, what changed, and by whom."""

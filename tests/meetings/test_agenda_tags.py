@@ -391,6 +391,29 @@ def test_a_meeting_rows_addresses_are_those_django_reverses(name):
     )
 
 
+def test_row_addresses_are_reversed_once_per_process_and_follow_the_script_prefix(monkeypatch):
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from meetings import rows
+
+    campus = types.SimpleNamespace(slug="west-campus")
+    calls = []
+    reverse = rows.reverse
+    monkeypatch.setattr(rows, "reverse", lambda *a, **k: calls.append(a) or reverse(*a, **k))
+    rows._reversed.cache_clear()
+    first = rows.addresses("meetings:roster", campus, "pk")(4)
+    assert rows.addresses("meetings:roster", campus, "pk")(5).endswith("/meetings/5/roster/")
+    assert len(calls) == 1
+    before = get_script_prefix()
+    set_script_prefix("/copractice/")
+    try:
+        assert rows.addresses("meetings:roster", campus, "pk")(4) == "/copractice" + first
+    finally:
+        set_script_prefix(before)
+    assert len(calls) == 2
+    assert rows.addresses("meetings:roster", campus, "pk")(4) == first
+
+
 # --- the meeting's page: its agenda and its changes -----------------------------------------
 def test_agenda_rows_and_items_as_everyone_reads_them(world, meeting):
     meeting.agenda_items.all().delete()
@@ -459,4 +482,28 @@ def test_meeting_changes_in_the_campus_zone_escaped(world):
     assert html == (
         f"<li>8 Sep 2026, 18:05 EDT — moved by {ESCAPED}</li>\n"
         f"<li>8 Sep 2026, 17:00 EDT — {ESCAPED}</li>"
+    )
+
+
+def test_minutes_saved_says_when_and_who_and_links_the_history_to_writers(world, meeting):
+    minutes_record = types.SimpleNamespace(
+        updated_at=dt.datetime(2026, 9, 8, 22, 5, tzinfo=dt.UTC), updated_by=TYPED
+    )
+    page = {"campus": world.campus, "meeting": meeting}
+    html = _render("{% minutes_saved m True %}", m=minutes_record, **page)
+    history = f"/c/riverside/meetings/{meeting.pk}/minutes/history/"
+    assert html == (
+        f'<p class="small text-body-secondary">Last saved 8 Sep 2026, 18:05 EDT · {ESCAPED}'
+        f'<span class="no-print"> · <a href="{history}">Change history and who read the case '
+        "notes</a></span></p>"
+    )
+    assert "history" not in _render("{% minutes_saved m False %}", m=minutes_record, **page)
+    assert _render("{% minutes_saved None False %}", **page) == ""
+    html = _render("{% minutes_saved None True %}", **page)
+    assert html.startswith('<p class="small text-body-secondary"><span class="no-print"><a ')
+    with translation.override("fr"):
+        html = _render("{% minutes_saved m False %}", m=minutes_record, **page)
+    assert html.startswith(
+        '<p class="small text-body-secondary">Dernier enregistrement\xa0: 8 septembre 2026, '
+        "18\xa0h\xa005 EDT"
     )

@@ -317,3 +317,100 @@ def test_meeting_months_head_each_month_in_the_readers_language():
     assert '<h3 class="h6 meeting-month">janvier 2027</h3>' in html
     assert '<span class="badge text-bg-warning">Modifiée</span>' in html
     assert "Je serai là" in html and "mar. 8, 17" in html
+
+
+# --- the meeting's page, and the heading of its agenda and minutes ----------------------------
+# What the meeting's page drew with the template language before `meeting_actions`: the tag
+# must give the same buttons, in the same order, for every state and role.
+ACTIONS_TEMPLATE = """{% load i18n %}{% with m=meeting %}
+    {% if is_coordinator and m.presence_due %}<a class="btn btn-primary" href="{% url 'meetings:roster' campus=campus.slug pk=m.pk %}">{% translate "Take presence" %}</a>{% endif %}
+    {% if is_coordinator and not m.is_cancelled %}<a class="btn btn-outline-primary" href="{% url 'meetings:meeting_edit' campus=campus.slug pk=m.pk %}">{% translate "Edit or reschedule" %}</a><a class="btn btn-outline-primary" href="{% url 'meetings:agenda' campus=campus.slug pk=m.pk %}">{% translate "Build the agenda" %}</a>{% endif %}
+    {% if is_coordinator and m.has_started and not m.is_cancelled and not m.presence_due %}<a class="btn btn-outline-primary" href="{% url 'meetings:roster' campus=campus.slug pk=m.pk %}">{% translate "Take presence" %}</a>{% endif %}
+    {% if not m.is_cancelled %}<a class="btn btn-outline-primary" href="{% url 'meetings:minutes' campus=campus.slug pk=m.pk %}">{% translate "Minutes" %}</a>{% endif %}
+    <a class="btn btn-outline-primary" href="{% url 'meetings:meeting_ics' campus=campus.slug pk=m.pk %}" download>{% translate "Add to calendar (.ics)" %}</a>
+    {% if is_coordinator and m.takes_responses %}<a class="btn btn-outline-danger" href="{% url 'meetings:meeting_cancel' campus=campus.slug pk=m.pk %}">{% translate "Cancel the meeting" %}</a>{% endif %}
+{% endwith %}"""  # noqa: E501
+
+
+def _links(html):
+    import re
+
+    return re.findall(r"<a [^>]*>[^<]*</a>", html)
+
+
+@pytest.mark.parametrize("coordinator", [True, False])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"presence_due": False, "is_cancelled": False, "has_started": False, "takes_responses": 1},
+        {"presence_due": True, "is_cancelled": False, "has_started": True, "takes_responses": 0},
+        {"presence_due": False, "is_cancelled": False, "has_started": True, "takes_responses": 0},
+        {"presence_due": False, "is_cancelled": True, "has_started": False, "takes_responses": 0},
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_meeting_actions_are_the_buttons_the_template_drew(coordinator, state, language):
+    from django.utils import translation
+
+    meeting = types.SimpleNamespace(pk=58, **state)
+    context = {
+        "meeting": meeting,
+        "campus": types.SimpleNamespace(slug="north"),
+        "is_coordinator": coordinator,
+    }
+    with translation.override(language):
+        drawn = _render("{% meeting_actions meeting %}", **context)
+        expected = engines["django"].from_string(ACTIONS_TEMPLATE).render(context)
+    assert _links(drawn) == _links(expected)
+    assert len(_links(drawn)) >= 1 and " download>" in drawn
+
+
+def test_response_section_counts_and_lists_everyone_escaped():
+    from django.utils import translation
+
+    from meetings.selectors import Responder
+
+    responses = {
+        "attending": [Responder(1, "<b>Ann</b>", "late & tired"), Responder(2, "Bo", "")],
+        "not_attending": [],
+        "no_response": [Responder(3, "Cy", "")],
+    }
+    html = _render("{% response_section responses %}", responses=responses)
+    assert (
+        '<p class="response-counts"><strong>2</strong> attending · <strong>0</strong> not '
+        "attending · <strong>1</strong> no response</p>"
+    ) in html
+    assert (
+        '<li>&lt;b&gt;Ann&lt;/b&gt; <span class="text-body-secondary">— late &amp; tired</span>'
+        "</li><li>Bo</li>"
+    ) in html
+    assert "<li>Nobody.</li>" in html and "<li>Cy</li>" in html
+    assert html.count("<h3") == 3 and 'aria-labelledby="responses-heading"' in html
+    with translation.override("fr"):
+        html = _render("{% response_section responses %}", responses=responses)
+    assert "<strong>2</strong> seront là" in html and "<li>Personne.</li>" in html
+
+
+def test_meeting_heading_names_the_campus_time_place_and_facilitators_escaped():
+    campus = _campus("America/Toronto")
+    campus.name = "North & South"
+    meeting = types.SimpleNamespace(
+        starts_at=dt.datetime(2026, 9, 8, 21, 0, tzinfo=UTC),
+        ends_at=dt.datetime(2026, 9, 8, 22, 30, tzinfo=UTC),
+        location="Room <1>",
+        online_link="https://meet.example/a?b=1&c=2",
+    )
+    html = _render(
+        "{% meeting_heading meeting campus facilitators %}",
+        meeting=meeting,
+        campus=campus,
+        facilitators=["Ann", "Bo <x>"],
+    )
+    assert '<span class="meeting-campus">North &amp; South</span>' in html
+    assert "Tue 8 Sep 2026, 17:00\N{EN DASH}18:30 EDT" in html
+    assert "· Room &lt;1&gt;" in html
+    assert '<span class="meeting-online">https://meet.example/a?b=1&amp;c=2</span>' in html
+    assert "Facilitators: Ann, Bo &lt;x&gt;</p>" in html
+    meeting.location = meeting.online_link = ""
+    html = _render("{% meeting_heading meeting campus %}", meeting=meeting, campus=campus)
+    assert "·\n<time" in html and "Facilitators" not in html and "Room" not in html
