@@ -25,9 +25,9 @@ ratios of the gunicorn workers' CPU per request, measured in one run, so they ho
 machine: the layout at most 2.5x the floor; every page at most 3x its set's layout (campus
 size); network size: each page's p95 within 1.5x of its campus-size p95, no sequential scan of
 a large table among the heaviest queries; a worker's resident memory under 150 MB after the
-run. Each reference is measured more than once in the run (the floor at its start and its end,
-the layout at the start, the middle and the end of each page set) and the ratios use the mean
-of its measurements: a virtual machine's speed drifts by a third within minutes. Prints one
+run. Each reference is measured three times in each page set (at its start, middle and end,
+the layout just after the floor) and the ratios use the means of the set's measurements: a
+virtual machine's speed drifts by a third within minutes. Prints one
 table per size with each page's CPU / layout (and, as a cross-check that a busy machine does
 not blur, its Python function calls per request / the layout's, counted in-process), each
 reference's measurements, the EXPLAIN of the heaviest queries, and PASS/MISS per target.
@@ -158,29 +158,34 @@ def pages(t: dict, page_set: str = "en") -> list[dict]:
             "path": f"/c/{c}/meetings/{n}/check-in/screen/",
         },
     ]
-    # The layout again half-way through the set and at its end: the reference is the mean of
-    # the three, so that a moment when the machine runs faster or slower than usual (as VMs do,
-    # by a third within minutes) does not move every ratio of the set.
+    # The layout again half-way through the set and at its end, each time just after the
+    # floor: the references are the means of the three, and the layout's ratio to the floor
+    # compares measurements taken together, so that a moment when the machine runs faster or
+    # slower than usual (as VMs do, by a third within minutes) moves neither.
     layout = listed[0]
-    listed.insert(len(listed) // 2 + 1, {**layout, "repeat": 2})
-    listed.append({**layout, "repeat": 3})
+    floor = {"page": FLOOR, "as": coordinator, "path": "/bench/floor/"}
+    listed = [
+        floor,
+        *listed[: len(listed) // 2 + 1],
+        {**floor, "repeat": 2},
+        {**layout, "repeat": 2},
+        *listed[len(listed) // 2 + 1 :],
+        {**floor, "repeat": 3},
+        {**layout, "repeat": 3},
+    ]
     for page in listed:
         page["set"] = page_set
     return listed
 
 
 def all_pages(t: dict) -> list[dict]:
-    """Every set's pages, the floor at the start and at the end of the run (its reference is
-    the mean of the two)."""
-    listed = [page for page_set in SETS for page in pages(t, page_set)]
-    coordinator = listed[0]["as"]
-    floor = {"page": FLOOR, "as": coordinator, "path": "/bench/floor/", "set": SETS[0]}
-    return [floor, *listed, {**floor, "repeat": 2}]
+    """Every set's pages, each set with its floor and layout measured three times."""
+    return [page for page_set in SETS for page in pages(t, page_set)]
 
 
 def label(page: dict) -> str:
     name = page["page"] if not page.get("repeat") else f"{page['page']} #{page['repeat']}"
-    return name if page["set"] == "en" or page["page"] == FLOOR else f"{page['set']}: {name}"
+    return name if page["set"] == "en" else f"{page['set']}: {name}"
 
 
 def prepare_people(campus):
@@ -528,11 +533,11 @@ PAGE_TARGET = 3.0  # every page's app CPU per request, at most this times its se
 
 
 def references(result: dict, page: dict, name: str) -> list[dict]:
-    """The floor's measurements (the run's), or the layout's of the page's set."""
+    """The floor's or the layout's measurements in the page's set."""
     return [
         p
         for p in result["pages"]
-        if p["page"] == name and (name == FLOOR or p.get("set", "en") == page.get("set", "en"))
+        if p["page"] == name and p.get("set", "en") == page.get("set", "en")
     ]
 
 
