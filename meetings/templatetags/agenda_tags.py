@@ -299,7 +299,8 @@ def action_items_table(context, rows, toggles):
     form (`action_done_forms`); otherwise the owner of an open item gets a button to mark it
     done."""
     if not rows:
-        return mark_safe(f"<p>{gettext('No action items.')}</p>")
+        none = gettext("No action items.")
+        return mark_safe(f"<p>{none}</p>")
     csrf, dates, done_at = csrf_input(context), _Dates(), _doneaddresses(context)
     user_id = context["user"].pk
     done_word, not_done, not_yet = gettext("Done"), gettext("Not done"), gettext("Not yet")
@@ -384,7 +385,8 @@ def minutes_saved(context, minutes, writing):
             parts.append(f" · {escape(str(minutes.updated_by))}")
     if writing:
         url = addresses("meetings:minutes_history", campus, "pk")(context["meeting"].pk)
-        link = f'<a href="{url}">{gettext("Change history and who read the case notes")}</a>'
+        history = gettext("Change history and who read the case notes")
+        link = f'<a href="{url}">{history}</a>'
         parts.append(f'<span class="no-print">{" · " if minutes else ""}{link}</span>')
     return mark_safe(f'<p class="small text-body-secondary">{"".join(parts)}</p>')  # escaped
 

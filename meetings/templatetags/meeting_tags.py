@@ -175,9 +175,8 @@ def meeting_heading(meeting, campus, facilitators=()):
     )
     if facilitators:
         names = escape(", ".join(str(name) for name in facilitators))
-        html += (
-            f'\n<p class="meeting-facilitators small mb-2">{gettext("Facilitators:")} {names}</p>'
-        )
+        label = gettext("Facilitators:")
+        html += f'\n<p class="meeting-facilitators small mb-2">{label} {names}</p>'
     return mark_safe(html)  # every value escaped, the time by meeting_when
 
 

@@ -109,3 +109,26 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     committed = {key(e) for e in entries()}
     assert sorted(made - committed) == [], "strings not in the catalogue: make messages"
     assert sorted(committed - made) == [], "entries the code no longer has: make messages"
+
+
+GETTEXT_CALLS = {
+    *("gettext", "gettext_lazy", "gettext_noop", "_"),
+    *("pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"),
+}
+
+
+def test_no_string_is_marked_inside_an_f_string():
+    """xgettext does not look inside f-strings: a string marked there is never extracted, so it
+    would stay in English. Mark it before (`word = gettext("…")`), then use the variable."""
+    import ast
+
+    found = []
+    for source in SOURCES:
+        for path in sorted((ROOT / source).rglob("*.py")):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+                for call in (n for n in ast.walk(fstring) if isinstance(n, ast.Call)):
+                    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+                    if name in GETTEXT_CALLS:
+                        found.append(f"{path.relative_to(ROOT)}:{call.lineno} {name}()")
+    assert found == []
