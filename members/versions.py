@@ -27,9 +27,11 @@ def current(*scopes: tuple[str, object]) -> list[str]:
     versions = cache.get_many(keys)
     missing = [key for key in keys if key not in versions]
     if missing:
-        for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-        versions.update(cache.get_many(missing))
+        offered = {key: uuid.uuid4().hex for key in missing}
+        for key, version in offered.items():
+            cache.add(key, version, timeout=None)
+        # What was set, ours or another's (ours if the cache failed meanwhile).
+        versions.update({**offered, **cache.get_many(missing)})
     return [versions[key] for key in keys]
 
 
