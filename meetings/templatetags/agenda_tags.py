@@ -38,13 +38,24 @@ class _Dates(dict):
         return shown
 
 
-def _agenda_words() -> dict:
-    # Translations are the translators' own markup (as the template tags print them).
+@lru_cache(maxsize=16)
+def _read_words(language) -> dict:
+    """The words of the agenda as read, in the active `language` (the key), translated once
+    per process and language."""
     return {
         "kinds": {kind: escape(str(label)) for kind, label in AgendaItem.Kind.choices},
+        "defaults": {kind: escape(str(title)) for kind, title in DEFAULT_AGENDA_TITLES.items()},
         "min": gettext("%(n)s min"),
         "topic": gettext("Topic:"),
         "by": gettext("Facilitated by %(person)s"),
+    }
+
+
+def _agenda_words() -> dict:
+    """The agenda's words as read (`_read_words`) and those of its buttons for coordinators."""
+    # Translations are the translators' own markup (as the template tags print them).
+    return {
+        **_read_words(get_language()),
         "offer": gettext("(their offer)"),
         "edit": gettext("Edit"),
         "quoted": gettext("“%(text)s”"),
@@ -148,19 +159,6 @@ def agenda_item_row(context, item, position, count, agenda_url):
             draggable=False,
         )
     )
-
-
-@lru_cache(maxsize=16)
-def _read_words(language) -> dict:
-    """The words of the agenda as read, in the active `language` (the key), translated once
-    per process and language."""
-    return {
-        "kinds": {kind: escape(str(label)) for kind, label in AgendaItem.Kind.choices},
-        "defaults": {kind: escape(str(title)) for kind, title in DEFAULT_AGENDA_TITLES.items()},
-        "min": gettext("%(n)s min"),
-        "topic": gettext("Topic:"),
-        "by": gettext("Facilitated by %(person)s"),
-    }
 
 
 @register.simple_tag
